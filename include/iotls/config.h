@@ -1,0 +1,82 @@
+/*
+ * iotls compile-time configuration.
+ *
+ * Every option has a default here behind #ifndef; a build that wants other
+ * values defines IOTLS_USER_CONFIG_FILE ("my_iotls_config.h") and sets them
+ * there. The file is read first, as LwIP reads lwipopts.h before opt.h.
+ */
+#ifndef IOTLS_CONFIG_H
+#define IOTLS_CONFIG_H
+
+#if defined(IOTLS_USER_CONFIG_FILE)
+#include IOTLS_USER_CONFIG_FILE
+#endif
+
+/* Timeouts applied by iotls_conf_init(), in milliseconds. The handshake
+ * timeout bounds the whole handshake, not each read: a server that trickles
+ * one byte a second cannot keep a device waiting forever. */
+#ifndef IOTLS_DEFAULT_CONNECT_TIMEOUT_MS
+#define IOTLS_DEFAULT_CONNECT_TIMEOUT_MS 10000u
+#endif
+#ifndef IOTLS_DEFAULT_HANDSHAKE_TIMEOUT_MS
+#define IOTLS_DEFAULT_HANDSHAKE_TIMEOUT_MS 15000u
+#endif
+/* Longest wait for the next byte of application data. */
+#ifndef IOTLS_DEFAULT_READ_TIMEOUT_MS
+#define IOTLS_DEFAULT_READ_TIMEOUT_MS 30000u
+#endif
+/* Longest wait for the peer to accept one write (all bytes of it). */
+#ifndef IOTLS_DEFAULT_WRITE_TIMEOUT_MS
+#define IOTLS_DEFAULT_WRITE_TIMEOUT_MS 30000u
+#endif
+
+/* Addresses tried per host name, in the order the resolver gave them. */
+#ifndef IOTLS_MAX_ADDRS
+#define IOTLS_MAX_ADDRS 8
+#endif
+
+/* Longest host name iotls accepts: a DNS name is at most 253 characters in
+ * text form (RFC 1035), and RFC 6066 requires SNI to be a DNS host name. */
+#ifndef IOTLS_MAX_HOSTNAME
+#define IOTLS_MAX_HOSTNAME 253
+#endif
+
+/* Rejected certificates remembered, in detail, per trust store (all of them
+ * are counted). */
+#ifndef IOTLS_TRUST_MAX_ISSUES
+#define IOTLS_TRUST_MAX_ISSUES 16
+#endif
+
+/* Evidence kept from the hellos on the wire (see iotls_wire in error.h).
+ * Lists longer than this are counted in full and kept truncated. */
+#ifndef IOTLS_EV_MAX_SUITES
+#define IOTLS_EV_MAX_SUITES 32
+#endif
+#ifndef IOTLS_EV_MAX_GROUPS
+#define IOTLS_EV_MAX_GROUPS 12
+#endif
+#ifndef IOTLS_EV_MAX_SIGALGS
+#define IOTLS_EV_MAX_SIGALGS 16
+#endif
+#ifndef IOTLS_EV_MAX_EXTS
+#define IOTLS_EV_MAX_EXTS 20
+#endif
+#ifndef IOTLS_EV_MAX_HS_MSGS
+#define IOTLS_EV_MAX_HS_MSGS 12
+#endif
+#ifndef IOTLS_EV_FIRST_BYTES
+#define IOTLS_EV_FIRST_BYTES 48
+#endif
+
+/* Compile-time checks of impossible combinations. */
+#if IOTLS_MAX_ADDRS < 1
+#error "IOTLS_MAX_ADDRS must be at least 1"
+#endif
+#if IOTLS_MAX_HOSTNAME > 255
+#error "IOTLS_MAX_HOSTNAME cannot exceed 255 (Mbed TLS MBEDTLS_SSL_MAX_HOST_NAME_LEN)"
+#endif
+#if IOTLS_EV_FIRST_BYTES < 8
+#error "IOTLS_EV_FIRST_BYTES must be at least 8 to tell TLS from other protocols"
+#endif
+
+#endif /* IOTLS_CONFIG_H */
