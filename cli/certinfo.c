@@ -1,0 +1,112 @@
+/*
+ * Certificate descriptions. Mbed TLS 2.28 keeps every subjectAltName entry
+ * raw, tagged with its GeneralName type; DNS and IP entries are decoded
+ * here (the IP ones are what iotls matches for IP-literal hosts).
+ */
+#include "certinfo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mbedtls/asn1.h"
+#include "mbedtls/ecp.h"
+#include "mbedtls/oid.h"
+#include "mbedtls/pk.h"
+#include "mbedtls/x509.h"
+
+#include "iotls/addr.h"
+
+void iotls_cli_certinfo_time(const mbedtls_x509_time *t, char *buf, size_t len)
+{
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", t->year, t->mon, t->day, t->hour, t->min,
+             t->sec);
+}
+
+/* Copies a SAN string value, keeping printable ASCII only. */
+static void san_text(char *out, size_t outlen, const char *prefix, const unsigned char *p,
+                     size_t n)
+{
+    size_t o = (size_t)snprintf(out, outlen, "%s", prefix);
+    for (size_t i = 0; i < n && o + 1 < outlen; i++)
+        out[o++] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '?';
+    out[o < outlen ? o : outlen - 1] = '\0';
+}
+
+static void describe_san(const mbedtls_x509_buf *b, char *out, size_t outlen)
+{
+    int type = b->tag & MBEDTLS_ASN1_TAG_VALUE_MASK;
+    iotls_addr a;
+    char ip[64];
+
+    switch (type) {
+    case MBEDTLS_X509_SAN_DNS_NAME:
+        san_text(out, outlen, "DNS:", b->p, b->len);
+        break;
+    case MBEDTLS_X509_SAN_IP_ADDRESS:
+        if (b->len == 4 || b->len == 16) {
+            memset(&a, 0, sizeof a);
+            a.family = b->len == 4 ? 4 : 6;
+            memcpy(a.bytes, b->p, b->len);
+            iotls_addr_format(&a, ip, sizeof ip);
+            snprintf(out, outlen, "IP:%s", ip);
+        } else {
+            snprintf(out, outlen, "IP:(%u bytes)", (unsigned)b->len);
+        }
+        break;
+    case MBEDTLS_X509_SAN_RFC822_NAME:
+        san_text(out, outlen, "email:", b->p, b->len);
+        break;
+    case MBEDTLS_X509_SAN_UNIFORM_RESOURCE_IDENTIFIER:
+        san_text(out, outlen, "URI:", b->p, b->len);
+        break;
+    case MBEDTLS_X509_SAN_OTHER_NAME:
+        snprintf(out, outlen, "otherName");
+        break;
+    default:
+        snprintf(out, outlen, "type%d", type);
+        break;
+    }
+}
+
+static void describe_key(const mbedtls_pk_context *pk, char *out, size_t outlen)
+{
+    mbedtls_pk_type_t t = mbedtls_pk_get_type(pk);
+
+    if (t == MBEDTLS_PK_RSA || t == MBEDTLS_PK_RSASSA_PSS) {
+        snprintf(out, outlen, "RSA %u", (unsigned)mbedtls_pk_get_bitlen(pk));
+    } else if (t == MBEDTLS_PK_ECKEY || t == MBEDTLS_PK_ECKEY_DH || t == MBEDTLS_PK_ECDSA) {
+        const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_info_from_grp_id(mbedtls_pk_ec(*pk)->grp.id);
+        if (ci)
+            snprintf(out, outlen, "EC %s", ci->name);
+        else
+            snprintf(out, outlen, "EC %u", (unsigned)mbedtls_pk_get_bitlen(pk));
+    } else {
+        snprintf(out, outlen, "%s", mbedtls_pk_get_name(pk));
+    }
+}
+
+void iotls_cli_certinfo_get(const mbedtls_x509_crt *crt, iotls_cli_certinfo *info)
+{
+    const mbedtls_x509_sequence *s;
+    const char *desc = NULL;
+
+    memset(info, 0, sizeof *info);
+    if (mbedtls_x509_dn_gets(info->subject, sizeof info->subject, &crt->subject) < 0)
+        strcpy(info->subject, "?");
+    if (mbedtls_x509_dn_gets(info->issuer, sizeof info->issuer, &crt->issuer) < 0)
+        strcpy(info->issuer, "?");
+    info->self_issued = crt->subject_raw.len == crt->issuer_raw.len &&
+                        memcmp(crt->subject_raw.p, crt->issuer_raw.p, crt->issuer_raw.len) == 0;
+    iotls_cli_certinfo_time(&crt->valid_from, info->not_before, sizeof info->not_before);
+    iotls_cli_certinfo_time(&crt->valid_to, info->not_after, sizeof info->not_after);
+    for (s = &crt->subject_alt_names; s != NULL && s->buf.p != NULL; s = s->next) {
+        if (info->n_san < IOTLS_CLI_MAX_SANS)
+            describe_san(&s->buf, info->san[info->n_san++], sizeof info->san[0]);
+        info->total_san++;
+    }
+    describe_key(&crt->pk, info->key, sizeof info->key);
+    if (mbedtls_oid_get_sig_alg_desc(&crt->sig_oid, &desc) == 0 && desc)
+        snprintf(info->sig_alg, sizeof info->sig_alg, "%s", desc);
+    else
+        snprintf(info->sig_alg, sizeof info->sig_alg, "?");
+}

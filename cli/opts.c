@@ -1,0 +1,289 @@
+/*
+ * Argument parsing. Every refusal names what is wrong in one line; the
+ * caller prints it and exits 2.
+ */
+#include "opts.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "iotls/config.h"
+
+enum { O_CACERT, O_CAPATH, O_RESOLVE, O_CTIMEOUT, O_MAXTIME, O_VERBOSE, O_OUTPUT, O_INCLUDE,
+       O_SNI, O_NOSNI, O_DEBUG, O_JSON, O_HELP, O_VERSION };
+
+typedef struct optdef {
+    const char *name;  /* long form, without "--" */
+    char short_name;   /* 0 if none */
+    int has_arg;
+    int id;
+} optdef;
+
+static const optdef optdefs[] = {
+    {"cacert", 0, 1, O_CACERT},
+    {"capath", 0, 1, O_CAPATH},
+    {"resolve", 0, 1, O_RESOLVE},
+    {"connect-timeout", 0, 1, O_CTIMEOUT},
+    {"max-time", 'm', 1, O_MAXTIME},
+    {"verbose", 'v', 0, O_VERBOSE},
+    {"output", 'o', 1, O_OUTPUT},
+    {"include", 'i', 0, O_INCLUDE},
+    {"sni", 0, 1, O_SNI},
+    {"no-sni", 0, 0, O_NOSNI},
+    {"debug", 0, 1, O_DEBUG},
+    {"json", 0, 0, O_JSON},
+    {"help", 'h', 0, O_HELP},
+    {"version", 0, 0, O_VERSION},
+};
+#define N_OPTDEFS (sizeof optdefs / sizeof optdefs[0])
+
+int iotls_cli_seconds_parse(const char *s, uint32_t *ms)
+{
+    unsigned long long whole = 0, frac_ms = 0, total;
+    int digits = 0, fdigits = 0, round_up = 0;
+    const char *p = s;
+
+    if (!s)
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        if (whole > 10000000ULL)
+            return -1;
+        whole = whole * 10 + (unsigned)(*p - '0');
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, fdigits++) {
+            if (fdigits < 3)
+                frac_ms = frac_ms * 10 + (unsigned)(*p - '0');
+            else if (*p != '0')
+                round_up = 1;
+        }
+        for (int k = fdigits; k < 3; k++)
+            frac_ms *= 10;
+    }
+    if (*p != '\0' || digits + fdigits == 0)
+        return -1;
+    total = whole * 1000ULL + frac_ms + (unsigned)round_up;
+    if (total == 0 || total > 4294967295ULL)
+        return -1;
+    *ms = (uint32_t)total;
+    return 0;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (errlen) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static const optdef *find_long(const char *name, size_t len)
+{
+    for (size_t i = 0; i < N_OPTDEFS; i++)
+        if (strlen(optdefs[i].name) == len && memcmp(optdefs[i].name, name, len) == 0)
+            return &optdefs[i];
+    return NULL;
+}
+
+static const optdef *find_short(char c)
+{
+    for (size_t i = 0; i < N_OPTDEFS; i++)
+        if (optdefs[i].short_name == c)
+            return &optdefs[i];
+    return NULL;
+}
+
+static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const char *val, char *err,
+                 size_t errlen)
+{
+    switch (d->id) {
+    case O_CACERT:
+        if (!*val)
+            return bad(err, errlen, "%s: empty file name", shown);
+        o->cacert = val;
+        break;
+    case O_CAPATH:
+        if (!*val)
+            return bad(err, errlen, "%s: empty directory name", shown);
+        o->capath = val;
+        break;
+    case O_RESOLVE:
+        if (o->n_resolve == IOTLS_CLI_MAX_RESOLVE)
+            return bad(err, errlen, "too many --resolve entries (at most 8)");
+        if (iotls_cli_resolve_parse(val, &o->resolve[o->n_resolve], err, errlen) != 0)
+            return -1;
+        o->n_resolve++;
+        break;
+    case O_CTIMEOUT:
+        if (iotls_cli_seconds_parse(val, &o->connect_timeout_ms) != 0)
+            return bad(err, errlen, "%s: \"%s\" is not a positive number of seconds (e.g. 5 or 0.5)",
+                       shown, val);
+        break;
+    case O_MAXTIME:
+        if (iotls_cli_seconds_parse(val, &o->max_time_ms) != 0)
+            return bad(err, errlen, "%s: \"%s\" is not a positive number of seconds (e.g. 5 or 0.5)",
+                       shown, val);
+        break;
+    case O_VERBOSE:
+        o->verbose = 1;
+        break;
+    case O_OUTPUT:
+        if (!*val)
+            return bad(err, errlen, "%s: empty file name", shown);
+        o->output = val;
+        break;
+    case O_INCLUDE:
+        o->include_headers = 1;
+        break;
+    case O_SNI: {
+        size_t n = strlen(val);
+        if (n == 0)
+            return bad(err, errlen, "--sni: empty name (use --no-sni to send none)");
+        if (n > IOTLS_MAX_HOSTNAME)
+            return bad(err, errlen, "--sni: name too long for SNI (at most 253 characters, RFC 6066)");
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)val[i] < 0x20 || (unsigned char)val[i] > 0x7e)
+                return bad(err, errlen, "--sni: name must be printable ASCII");
+        o->sni = val;
+        break;
+    }
+    case O_NOSNI:
+        o->no_sni = 1;
+        break;
+    case O_DEBUG:
+        if (val[0] < '0' || val[0] > '4' || val[1] != '\0')
+            return bad(err, errlen, "--debug: \"%s\" is not a level from 0 to 4", val);
+        o->debug = val[0] - '0';
+        break;
+    case O_JSON:
+        o->json = 1;
+        break;
+    case O_HELP:
+        o->command = IOTLS_CLI_CMD_HELP;
+        break;
+    case O_VERSION:
+        if (o->command != IOTLS_CLI_CMD_HELP)
+            o->command = IOTLS_CLI_CMD_VERSION;
+        break;
+    }
+    return 0;
+}
+
+static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size_t errlen)
+{
+    if (o->command == IOTLS_CLI_CMD_HELP || o->command == IOTLS_CLI_CMD_VERSION)
+        return 0;
+    if (!cmdword)
+        return bad(err, errlen, "no command given: use get, connect or demo (see iotls --help)");
+    if (strcmp(cmdword, "get") == 0) {
+        o->command = IOTLS_CLI_CMD_GET;
+    } else if (strcmp(cmdword, "connect") == 0) {
+        o->command = IOTLS_CLI_CMD_CONNECT;
+    } else if (strcmp(cmdword, "demo") == 0) {
+        o->command = IOTLS_CLI_CMD_DEMO;
+    } else if (strcmp(cmdword, "help") == 0) {
+        o->command = IOTLS_CLI_CMD_HELP;
+        return 0;
+    } else if (strcmp(cmdword, "version") == 0) {
+        o->command = IOTLS_CLI_CMD_VERSION;
+        return 0;
+    } else {
+        return bad(err, errlen, "unknown command \"%s\" (use get, connect or demo)", cmdword);
+    }
+
+    if (o->command == IOTLS_CLI_CMD_DEMO) {
+        if (o->target)
+            return bad(err, errlen, "demo takes no arguments (got \"%s\")", o->target);
+        if (o->json || o->output || o->include_headers || o->cacert || o->capath || o->sni ||
+            o->no_sni || o->n_resolve)
+            return bad(err, errlen, "demo takes no options other than -v and --debug");
+        return 0;
+    }
+    if (!o->target)
+        return bad(err, errlen, "%s", o->command == IOTLS_CLI_CMD_GET ? "get: missing URL"
+                                                                      : "connect: missing HOST[:PORT]");
+    if (o->command == IOTLS_CLI_CMD_GET) {
+        if (iotls_cli_url_parse(o->target, &o->url, err, errlen) != 0)
+            return -1;
+    } else {
+        if (iotls_cli_target_parse(o->target, &o->url, err, errlen) != 0)
+            return -1;
+        if (o->output || o->include_headers)
+            return bad(err, errlen, "-o and -i apply to get only");
+    }
+    if (o->sni && o->no_sni)
+        return bad(err, errlen, "--sni and --no-sni cannot be used together");
+    return 0;
+}
+
+int iotls_cli_opts_parse(int argc, char **argv, iotls_cli_opts *o, char *err, size_t errlen)
+{
+    const char *cmdword = NULL;
+    int only_args = 0;
+
+    memset(o, 0, sizeof *o);
+    if (errlen)
+        err[0] = '\0';
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_args && strcmp(a, "--") == 0) {
+            only_args = 1;
+        } else if (!only_args && a[0] == '-' && a[1] == '-') {
+            const char *name = a + 2, *eq = strchr(name, '=');
+            size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+            const optdef *d = find_long(name, nlen);
+            const char *val = NULL;
+            if (!d)
+                return bad(err, errlen, "unknown option \"%s\" (see iotls --help)", a);
+            if (d->has_arg) {
+                if (eq) {
+                    val = eq + 1;
+                } else if (i + 1 < argc) {
+                    val = argv[++i];
+                } else {
+                    return bad(err, errlen, "option --%s needs a value", d->name);
+                }
+            } else if (eq) {
+                return bad(err, errlen, "option --%s takes no value", d->name);
+            }
+            if (apply(o, d, a, val, err, errlen) != 0)
+                return -1;
+        } else if (!only_args && a[0] == '-' && a[1] != '\0') {
+            /* A cluster of short options: "-vi", "-o FILE", "-oFILE". */
+            for (const char *p = a + 1; *p; p++) {
+                const optdef *d = find_short(*p);
+                char shown[3] = {'-', *p, '\0'};
+                const char *val = NULL;
+                if (!d)
+                    return bad(err, errlen, "unknown option \"-%s\" (see iotls --help)", shown + 1);
+                if (d->has_arg) {
+                    if (p[1]) {
+                        val = p + 1;
+                    } else if (i + 1 < argc) {
+                        val = argv[++i];
+                    } else {
+                        return bad(err, errlen, "option %s needs a value", shown);
+                    }
+                }
+                if (apply(o, d, shown, val, err, errlen) != 0)
+                    return -1;
+                if (val)
+                    break;
+            }
+        } else if (!cmdword) {
+            cmdword = a;
+        } else if (!o->target) {
+            o->target = a;
+        } else {
+            return bad(err, errlen, "unexpected argument \"%s\"", a);
+        }
+    }
+    return check_command(o, cmdword, err, errlen);
+}

@@ -1,0 +1,123 @@
+/*
+ * Output of `get`, never leaving a partial file behind: the body goes to a
+ * temporary file next to the target (same file system, so rename() is
+ * atomic) and is renamed only once the whole response was read.
+ */
+#include "outfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+int iotls_cli_outfile_open(iotls_cli_outfile *o, const char *path, int discard)
+{
+    const char *slash;
+    int fd, n;
+
+    memset(o, 0, sizeof *o);
+    if (!path) {
+        o->fp = discard ? NULL : stdout;
+        return 0;
+    }
+    {
+        /* Refuse a directory now, not after the whole transfer. */
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            o->err = EISDIR;
+            return -1;
+        }
+    }
+    slash = strrchr(path, '/');
+    if (slash)
+        n = snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s.iotls-XXXXXX", (int)(slash - path), path,
+                     slash + 1);
+    else
+        n = snprintf(o->tmp, sizeof o->tmp, ".%s.iotls-XXXXXX", path);
+    if (n < 0 || (size_t)n >= sizeof o->tmp) {
+        o->err = ENAMETOOLONG;
+        return -1;
+    }
+    fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        o->err = errno;
+        o->tmp[0] = '\0';
+        return -1;
+    }
+    {
+        /* mkstemp makes 0600; give the file the mode a plain create would. */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    o->fp = fdopen(fd, "wb");
+    if (!o->fp) {
+        o->err = errno;
+        close(fd);
+        unlink(o->tmp);
+        o->tmp[0] = '\0';
+        return -1;
+    }
+    o->path = path;
+    return 0;
+}
+
+int iotls_cli_outfile_write(void *ctx, const unsigned char *p, size_t n)
+{
+    iotls_cli_outfile *o = ctx;
+    if (!o->fp || n == 0)
+        return 0;
+    if (fwrite(p, 1, n, o->fp) != n) {
+        o->failed = 1;
+        o->err = errno;
+        return -1;
+    }
+    return 0;
+}
+
+int iotls_cli_outfile_commit(iotls_cli_outfile *o)
+{
+    if (!o->fp)
+        return 0;
+    if (!o->path) {
+        if (fflush(o->fp) != 0) {
+            o->err = errno;
+            return -1;
+        }
+        return 0;
+    }
+    if (fflush(o->fp) != 0 || fsync(fileno(o->fp)) != 0) {
+        o->err = errno;
+        iotls_cli_outfile_abort(o);
+        return -1;
+    }
+    if (fclose(o->fp) != 0) {
+        o->err = errno;
+        o->fp = NULL;
+        unlink(o->tmp);
+        o->tmp[0] = '\0';
+        return -1;
+    }
+    o->fp = NULL;
+    if (rename(o->tmp, o->path) != 0) {
+        o->err = errno;
+        unlink(o->tmp);
+        o->tmp[0] = '\0';
+        return -1;
+    }
+    o->tmp[0] = '\0';
+    return 0;
+}
+
+void iotls_cli_outfile_abort(iotls_cli_outfile *o)
+{
+    if (o->path && o->fp) {
+        fclose(o->fp);
+        o->fp = NULL;
+    }
+    if (o->tmp[0]) {
+        unlink(o->tmp);
+        o->tmp[0] = '\0';
+    }
+}

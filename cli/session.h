@@ -1,0 +1,62 @@
+/*
+ * What `connect` and `get` share: the trust store, the configuration from
+ * the options, the connection, and the --max-time budget.
+ */
+#ifndef IOTLS_CLI_SESSION_H
+#define IOTLS_CLI_SESSION_H
+
+#include <stdint.h>
+
+#include "iotls/iotls.h"
+#include "iotls_port_posix.h"
+
+#include "opts.h"
+#include "report.h"
+
+typedef struct iotls_cli_session {
+    const iotls_cli_opts *opts;
+    iotls_cli_result *r;
+    iotls_trust trust;
+    iotls_conf conf;
+    iotls_conn conn;
+    uint64_t t0_ms;        /* command start, monotonic */
+    uint64_t deadline_ms;  /* t0 + --max-time, 0 = none */
+} iotls_cli_session;
+
+/* Monotonic milliseconds for the tool's own timing. */
+uint64_t iotls_cli_now_ms(void);
+
+/* "* ..." on stderr when -v. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void iotls_cli_verbose(const iotls_cli_opts *o, const char *fmt, ...);
+
+void iotls_cli_session_init(iotls_cli_session *s, const iotls_cli_opts *o, iotls_cli_result *r);
+
+/*
+ * Loads the trust store, configures, connects and handshakes. Returns 0, or
+ * the exit code with s->r filled with the failure.
+ */
+int iotls_cli_session_open(iotls_cli_session *s);
+
+/*
+ * Before each read or write: bounds the library's read/write timeouts by
+ * the time left of --max-time. Returns 0, or the exit code (time is up; s->r
+ * filled).
+ */
+int iotls_cli_session_bound(iotls_cli_session *s, iotls_stage stage);
+
+/* Records the connection's error in s->r (after a failed read/write). */
+int iotls_cli_session_fail(iotls_cli_session *s);
+
+/* Copies the connection's evidence (wire, address, SNI) into s->r->err
+ * after a success; an error the command chose to ignore is cleared. */
+void iotls_cli_session_evidence(iotls_cli_session *s);
+
+/* Sets s->r->total_ms. */
+void iotls_cli_session_finish(iotls_cli_session *s);
+
+void iotls_cli_session_free(iotls_cli_session *s);
+
+#endif /* IOTLS_CLI_SESSION_H */

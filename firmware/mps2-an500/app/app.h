@@ -1,0 +1,36 @@
+/* The firmware application: the seed case made right, and the benchmark. */
+#ifndef APP_H
+#define APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iotls/iotls.h"
+
+/* Settings from the host (semihosting command line), see main.c. */
+typedef struct app_args {
+    const char *mode;        /* "seed" (default), "bench" or "checks" */
+    const char *host;        /* DNS name the server's certificate carries */
+    const char *dial;        /* IP literal dialed instead of resolving host */
+    uint16_t port;
+    const char *ca;          /* host path of the CA file (PEM) */
+    const char *sha256;      /* expected body digest, hex */
+    const char *seed;        /* test entropy seed, hex */
+    uint16_t port2;          /* bench: second server ... */
+    const char *ca2;         /* ... and its CA */
+    const char *group;       /* bench: offer only this group ("secp256r1") */
+    uint16_t refused;        /* checks: a closed port */
+    uint16_t silent;         /* checks: a server that accepts and never answers */
+} app_args;
+
+/* Loads a CA file from the host into t. Returns 0 or -1 (reported). */
+int app_load_trust(iotls_trust *t, const char *path);
+
+/* Prints iotls's explanation of a failed connection. */
+void app_explain(const iotls_conn *c, const iotls_trust *trust, int sni_overridden);
+
+int app_seed_case(const app_args *a);
+int app_bench(const app_args *a);
+int app_checks(const app_args *a);
+
+#endif /* APP_H */

@@ -1,0 +1,124 @@
+/*
+ * mode=checks: the device port's failure paths, against what the host test
+ * set up (tests/device/run_port_checks.py): a closed port, a server that
+ * accepts and never answers, an allocator that runs out, and the calendar
+ * conversion certificate validity depends on. Each check prints one
+ * "CHECK <name>: ok|FAIL ..." line.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "mbedtls/platform_util.h"
+
+#include "app.h"
+#include "board.h"
+#include "iotls_port_lwip.h"
+
+static iotls_trust trust;
+static iotls_conf conf;
+static iotls_conn conn;
+
+static int report(const char *name, int ok, const char *fmt_detail, long detail)
+{
+    board_printf("CHECK %s: %s", name, ok ? "ok" : "FAIL");
+    if (fmt_detail != NULL)
+        board_printf(" (%s %ld)", fmt_detail, detail);
+    board_printf("\n");
+    return ok ? 0 : 1;
+}
+
+static int connect_once(const app_args *a, uint16_t port, uint32_t handshake_ms)
+{
+    iotls_conf_init(&conf);
+    iotls_conf_set_trust(&conf, &trust);
+    iotls_conf_set_connect_address(&conf, "10.0.2.2");
+    iotls_conf_set_timeouts(&conf, 2000, handshake_ms, 0, 0);
+    iotls_conn_init(&conn);
+    int rc = iotls_conn_setup(&conn, &conf);
+    if (rc == IOTLS_OK)
+        rc = iotls_conn_connect(&conn, a->host, port);
+    if (rc != IOTLS_OK)
+        app_explain(&conn, &trust, 0);
+    else
+        iotls_conn_close(&conn);
+    iotls_conn_free(&conn);
+    return rc;
+}
+
+/* Known instants, checked against the civil calendar. */
+static int check_gmtime(void)
+{
+    static const struct {
+        uint32_t t;
+        int y, mon, d, h, mi, s, wday;
+    } cases[] = {
+        {0u, 70, 0, 1, 0, 0, 0, 4},              /* 1970-01-01 Thu */
+        {951782400u, 100, 1, 29, 0, 0, 0, 2},    /* 2000-02-29 Tue */
+        {1709208000u, 124, 1, 29, 12, 0, 0, 4},  /* 2024-02-29 12:00 Thu */
+        {4102444799u, 199, 11, 31, 23, 59, 59, 4} /* 2099-12-31 23:59:59 Thu */
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tm tm;
+        mbedtls_time_t t = (mbedtls_time_t)cases[i].t;
+        if (mbedtls_platform_gmtime_r(&t, &tm) == NULL || tm.tm_year != cases[i].y ||
+            tm.tm_mon != cases[i].mon || tm.tm_mday != cases[i].d || tm.tm_hour != cases[i].h ||
+            tm.tm_min != cases[i].mi || tm.tm_sec != cases[i].s || tm.tm_wday != cases[i].wday)
+            bad++;
+    }
+    mbedtls_time_t neg = -1;
+    struct tm tm;
+    if (mbedtls_platform_gmtime_r(&neg, &tm) != NULL)
+        bad++;
+    return report("gmtime", bad == 0, "wrong", bad);
+}
+
+int app_checks(const app_args *a)
+{
+    int failed = check_gmtime();
+
+    iotls_trust_init(&trust);
+    if (app_load_trust(&trust, a->ca) != 0)
+        return 2;
+    iotls_heap_stats h;
+    iotls_port_lwip_heap_stats(&h);
+    size_t base = h.current;
+
+    if (a->refused != 0) {
+        int rc = connect_once(a, a->refused, 3000);
+        failed += report("connect_refused", rc == IOTLS_ERR_CONNECT_REFUSED, "rc", rc);
+    }
+    if (a->silent != 0) {
+        /* The server accepts and never answers: the handshake timeout, not
+         * a hang, must end it, and on time. */
+        uint32_t t0 = board_ms();
+        int rc = connect_once(a, a->silent, 1500);
+        uint32_t took = board_ms() - t0;
+        failed += report("handshake_timeout", rc == IOTLS_ERR_HANDSHAKE_TIMEOUT, "rc", rc);
+        failed += report("handshake_timeout_on_time", took >= 1500 && took < 3000, "ms", (long)took);
+    }
+
+    /* Out of memory at every stage the budget allows: a clean error, never
+     * a crash, and nothing left allocated. */
+    static const size_t limits[] = {1024, 4096, 16384, 19000, 21000};
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        iotls_port_lwip_heap_set_limit(base + limits[i]);
+        int rc = connect_once(a, a->port, 5000);
+        iotls_port_lwip_heap_set_limit(0);
+        iotls_port_lwip_heap_stats(&h);
+        board_printf("  heap limit %lu: %s\n", (unsigned long)limits[i], iotls_err_name(rc));
+        failed += report("alloc_failure_clean", rc != IOTLS_OK && h.current == base, "leaked",
+                         (long)(h.current - base));
+    }
+
+    /* And with enough memory it works, leaving nothing behind. */
+    int rc = connect_once(a, a->port, 5000);
+    iotls_port_lwip_heap_stats(&h);
+    failed += report("connect_ok", rc == IOTLS_OK, "rc", rc);
+    failed += report("no_leak", h.current == base, "bytes", (long)(h.current - base));
+
+    iotls_trust_free(&trust);
+    iotls_port_lwip_run(50);
+    board_printf("checks: %s\n", failed == 0 ? "PASS" : "FAIL");
+    return failed == 0 ? 0 : 1;
+}

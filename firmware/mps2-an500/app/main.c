@@ -1,0 +1,129 @@
+/*
+ * Firmware entry: reads its settings from the semihosting command line
+ * (key=value words; the test driver generates certificates and ports at run
+ * time, so nothing about them can be compiled in), seeds the test entropy,
+ * brings the network up and runs the chosen mode. The exit status goes to
+ * the host through semihosting.
+ */
+#include <string.h>
+
+#include "app.h"
+#include "board.h"
+#include "board_net.h"
+#include "iotls_port_lwip.h"
+#include "lan9118.h"
+#include "semihost.h"
+
+static char cmdline[512];
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* A TCP port number, 0 if the text is not one. */
+static uint16_t port_number(const char *s)
+{
+    uint32_t v = 0;
+    for (; *s >= '0' && *s <= '9' && v <= 65535u; s++)
+        v = v * 10u + (uint32_t)(*s - '0');
+    return *s == '\0' && v <= 65535u ? (uint16_t)v : 0;
+}
+
+/* The next space-separated word of *rest, NUL-terminated in place. */
+static char *next_word(char **rest)
+{
+    char *p = *rest;
+    while (*p == ' ')
+        p++;
+    if (*p == '\0')
+        return NULL;
+    char *w = p;
+    while (*p != '\0' && *p != ' ')
+        p++;
+    if (*p == ' ')
+        *p++ = '\0';
+    *rest = p;
+    return w;
+}
+
+/* Splits the command line in place and fills *a. Unknown keys are errors. */
+static int parse_args(char *line, app_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->mode = "seed";
+    a->dial = "10.0.2.2"; /* QEMU user networking: the host's 127.0.0.1 */
+    char *next = line;
+    next_word(&next); /* argv[0]: the program's name */
+    for (char *w = next_word(&next); w != NULL; w = next_word(&next)) {
+        char *v = strchr(w, '=');
+        if (v == NULL)
+            return -1;
+        *v++ = '\0';
+        if (strcmp(w, "mode") == 0) a->mode = v;
+        else if (strcmp(w, "host") == 0) a->host = v;
+        else if (strcmp(w, "port") == 0) a->port = port_number(v);
+        else if (strcmp(w, "ca") == 0) a->ca = v;
+        else if (strcmp(w, "sha256") == 0) a->sha256 = v;
+        else if (strcmp(w, "seed") == 0) a->seed = v;
+        else if (strcmp(w, "port2") == 0) a->port2 = port_number(v);
+        else if (strcmp(w, "ca2") == 0) a->ca2 = v;
+        else if (strcmp(w, "group") == 0) a->group = v;
+        else if (strcmp(w, "refused") == 0) a->refused = port_number(v);
+        else if (strcmp(w, "silent") == 0) a->silent = port_number(v);
+        else
+            return -1;
+    }
+    return a->host != NULL && a->port != 0 && a->ca != NULL ? 0 : -1;
+}
+
+static int seed_entropy(const char *hex)
+{
+    unsigned char seed[64];
+    size_t n = 0;
+    if (hex == NULL)
+        return -1;
+    for (; hex[0] && hex[1] && n < sizeof seed; hex += 2) {
+        int hi = hexval(hex[0]), lo = hexval(hex[1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        seed[n++] = (unsigned char)(hi << 4 | lo);
+    }
+    if (n < 32)
+        return -1;
+    board_set_test_seed(seed, n);
+    return 0;
+}
+
+int main(void)
+{
+    app_args a;
+    board_init();
+    board_printf("iotls %s on mps2-an500 (Cortex-M7), LwIP, Mbed TLS\n", IOTLS_VERSION_STRING);
+    if (semihost_cmdline(cmdline, sizeof cmdline) != 0 || parse_args(cmdline, &a) != 0) {
+        board_printf("usage: firmware.elf host=NAME port=N ca=PATH [sha256=HEX] seed=HEX "
+                     "[mode=seed|bench|checks port2=N ca2=PATH refused=N silent=N]\n");
+        return 64;
+    }
+    /* No hardware RNG on this board: without a test seed there is no
+     * entropy, and iotls refuses to connect (IOTLS_ERR_ENTROPY). */
+    if (seed_entropy(a.seed) != 0)
+        board_printf("no test seed given (seed=64 hex digits or more): no entropy source\n");
+    if (iotls_port_lwip_start(&board_netif, lan9118_netif_init, "10.0.2.15", "255.255.255.0",
+                              "10.0.2.2", "10.0.2.3") != 0) {
+        board_printf("network: no LAN9118 found\n");
+        return 65;
+    }
+    board_printf("network: 10.0.2.15/24 up, gateway 10.0.2.2\n");
+    if (strcmp(a.mode, "bench") == 0)
+        return app_bench(&a);
+    if (strcmp(a.mode, "checks") == 0)
+        return app_checks(&a);
+    return app_seed_case(&a);
+}

@@ -1,0 +1,75 @@
+/*
+ * The counting allocator behind iotls_port_calloc/free, which Mbed TLS also
+ * uses (MBEDTLS_PLATFORM_CALLOC_MACRO in config/mbedtls_device.h). Each
+ * block carries its size in a header so that free() can count it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "iotls/port.h"
+#include "iotls_port_lwip.h"
+
+/* 8 bytes keep the caller's block 8-byte aligned, as malloc's is. */
+typedef union header {
+    size_t size;
+    double align;
+} header;
+
+static iotls_heap_stats stats;
+static size_t limit;
+
+void *iotls_port_calloc(size_t n, size_t size)
+{
+    if (n != 0 && size > ((size_t)-1 - sizeof(header)) / n) {
+        stats.failures++;
+        return NULL;
+    }
+    size_t bytes = n * size;
+    if (limit != 0 && stats.current + bytes > limit) {
+        stats.failures++;
+        return NULL;
+    }
+    header *h = malloc(sizeof(header) + bytes);
+    if (h == NULL) {
+        stats.failures++;
+        return NULL;
+    }
+    memset(h + 1, 0, bytes);
+    h->size = bytes;
+    stats.current += bytes;
+    stats.allocs++;
+    stats.blocks++;
+    if (stats.current > stats.peak) {
+        stats.peak = stats.current;
+        stats.peak_blocks = stats.blocks;
+    }
+    return h + 1;
+}
+
+void iotls_port_free(void *p)
+{
+    if (p == NULL)
+        return;
+    header *h = (header *)p - 1;
+    stats.current -= h->size;
+    stats.blocks--;
+    free(h);
+}
+
+void iotls_port_lwip_heap_stats(iotls_heap_stats *out)
+{
+    *out = stats;
+}
+
+void iotls_port_lwip_heap_reset(void)
+{
+    stats.peak = stats.current;
+    stats.peak_blocks = stats.blocks;
+    stats.allocs = 0;
+    stats.failures = 0;
+}
+
+void iotls_port_lwip_heap_set_limit(size_t bytes)
+{
+    limit = bytes;
+}

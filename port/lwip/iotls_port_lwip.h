@@ -1,0 +1,86 @@
+/*
+ * The LwIP port's extras: what the board must provide, network bring-up and
+ * the heap's figures.
+ *
+ * The port runs LwIP's raw TCP API with NO_SYS=1: while iotls waits (connect,
+ * send, recv, DNS) the port drives the stack itself, calling the board to
+ * move frames between the Ethernet controller and LwIP and LwIP's timers,
+ * until the awaited event or the caller's timeout. One thread only.
+ */
+#ifndef IOTLS_PORT_LWIP_H
+#define IOTLS_PORT_LWIP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lwip/netif.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- provided by the board (firmware/<board>/) ---- */
+
+/* Monotonic milliseconds (a SysTick count). */
+uint64_t iotls_board_now_ms(void);
+
+/* Wall-clock seconds since 1970 (RTC, SNTP, or the debugger's clock), or -1
+ * when unknown: certificate validity cannot be checked without it. */
+int64_t iotls_board_wall_time(void);
+
+/*
+ * The hardware entropy source (the TRNG: on an STM32F7 the RNG peripheral,
+ * see docs/device.md). Fill out with len bytes of full-entropy output, set
+ * *olen and return 0, or return -1 if the source failed (for example an RNG
+ * seed or clock error). Never return predictable bytes as entropy.
+ */
+int iotls_board_entropy(unsigned char *out, size_t len, size_t *olen);
+
+/* Hand received frames to LwIP; when there were none, sleep until the next
+ * interrupt (a frame or the millisecond tick). Called in every wait loop. */
+void iotls_board_net_wait(void);
+
+/* Console output for LwIP's diagnostics (text may lack a newline). */
+void iotls_board_log(const char *text);
+
+/* An assertion failed: report it and stop (reset, or exit under a test). */
+void iotls_board_panic(const char *what, const char *file, int line) __attribute__((noreturn));
+
+/* ---- network bring-up ---- */
+
+/*
+ * lwip_init(), then add netif (init: the Ethernet driver's netif init
+ * callback) with a static IPv4 configuration given as dotted quads, make it
+ * the default and bring it up; dns may be NULL. Returns 0, or -1 when an
+ * address does not parse or the driver found no controller.
+ */
+int iotls_port_lwip_start(struct netif *netif, netif_init_fn init, const char *ip,
+                          const char *mask, const char *gw, const char *dns);
+
+/* Keep the stack running for ms milliseconds (e.g. to finish closes). */
+void iotls_port_lwip_run(uint32_t ms);
+
+/* ---- heap: every allocation of iotls and Mbed TLS goes through it ---- */
+
+typedef struct iotls_heap_stats {
+    size_t current;     /* bytes in use now (as requested) */
+    size_t peak;        /* most bytes in use at once since the last reset */
+    uint32_t blocks;    /* blocks in use now */
+    uint32_t peak_blocks; /* blocks in use at the peak: each also costs the
+                             allocators' headers (8 + 8 bytes with newlib-nano) */
+    uint32_t allocs;    /* successful allocations since the last reset */
+    uint32_t failures;  /* refused allocations since the last reset */
+} iotls_heap_stats;
+
+void iotls_port_lwip_heap_stats(iotls_heap_stats *out);
+/* Starts a new measurement: peak = current, counters zero. */
+void iotls_port_lwip_heap_reset(void);
+/* Refuse allocations that would take the bytes in use above limit (0: no
+ * limit), to test how iotls fails when memory runs out. */
+void iotls_port_lwip_heap_set_limit(size_t limit);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IOTLS_PORT_LWIP_H */

@@ -1,0 +1,224 @@
+/*
+ * POSIX port: trust stores from files, directories and the host's store.
+ *
+ * Directories: every regular file (symlinks followed) is read; a file with
+ * no certificate in it at all (a README, a CRL) is skipped quietly, while a
+ * certificate that fails to parse is an issue as anywhere else. Identical
+ * certificates (c_rehash hash links next to their targets) load once.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "iotls_internal.h"
+#include "iotls_port_posix.h"
+
+/* Largest trust file read: a full system bundle is ~220 kB. */
+#define MAX_TRUST_FILE (16u * 1024u * 1024u)
+
+static int read_file(const char *path, unsigned char **out, size_t *len, int *sys_err)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    size_t cap = 0, n = 0;
+
+    *out = NULL;
+    *len = 0;
+    if (f == NULL) {
+        *sys_err = errno;
+        return IOTLS_ERR_TRUST_READ;
+    }
+    for (;;) {
+        size_t r;
+        if (n == cap) {
+            unsigned char *nb;
+            if (cap >= MAX_TRUST_FILE) {
+                *sys_err = EFBIG;
+                free(buf);
+                fclose(f);
+                return IOTLS_ERR_TRUST_READ;
+            }
+            cap = cap == 0 ? 65536 : cap * 2;
+            nb = (unsigned char *)realloc(buf, cap);
+            if (nb == NULL) {
+                free(buf);
+                fclose(f);
+                *sys_err = ENOMEM;
+                return IOTLS_ERR_ALLOC;
+            }
+            buf = nb;
+        }
+        r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0) {
+            if (ferror(f)) {
+                *sys_err = errno != 0 ? errno : EIO;
+                free(buf);
+                fclose(f);
+                return IOTLS_ERR_TRUST_READ;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    *out = buf;
+    *len = n;
+    return IOTLS_OK;
+}
+
+static int add_file(iotls_trust *t, const char *path, unsigned flags, int *sys_err)
+{
+    unsigned char *buf;
+    size_t len;
+    int rc = read_file(path, &buf, &len, sys_err);
+
+    if (rc != IOTLS_OK)
+        return rc;
+    rc = iotls_trust_add_buffer_ex(t, buf, len, path, flags);
+    free(buf);
+    return rc;
+}
+
+int iotls_trust_add_file(iotls_trust *t, const char *path, int *sys_err)
+{
+    int dummy = 0, rc;
+    struct stat st;
+
+    if (sys_err == NULL)
+        sys_err = &dummy;
+    *sys_err = 0;
+    if (t == NULL || path == NULL)
+        return IOTLS_ERR_USAGE;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        *sys_err = EISDIR;
+        return IOTLS_ERR_TRUST_READ;
+    }
+    rc = add_file(t, path, 0, sys_err);
+    if (rc == IOTLS_OK)
+        iotls_trust_origin_add(t, path);
+    return rc;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int iotls_trust_add_dir(iotls_trust *t, const char *path, int *sys_err)
+{
+    DIR *d;
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    int dummy = 0, rc = IOTLS_OK;
+
+    if (sys_err == NULL)
+        sys_err = &dummy;
+    *sys_err = 0;
+    if (t == NULL || path == NULL)
+        return IOTLS_ERR_USAGE;
+    d = opendir(path);
+    if (d == NULL) {
+        *sys_err = errno;
+        return IOTLS_ERR_TRUST_READ;
+    }
+    /* Sorted, so reports and the loaded order do not depend on the file
+     * system. */
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            char **nn;
+            cap = cap == 0 ? 64 : cap * 2;
+            nn = (char **)realloc(names, cap * sizeof *names);
+            if (nn == NULL) {
+                rc = IOTLS_ERR_ALLOC;
+                break;
+            }
+            names = nn;
+        }
+        names[n] = strdup(de->d_name);
+        if (names[n] == NULL) {
+            rc = IOTLS_ERR_ALLOC;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc == IOTLS_OK && n > 0)
+        qsort(names, n, sizeof *names, cmp_names);
+    for (i = 0; i < n; i++) {
+        char full[4096];
+        struct stat st;
+        int e = 0;
+
+        if (rc == IOTLS_OK && snprintf(full, sizeof full, "%s/%s", path, names[i]) <
+                                  (int)sizeof full &&
+            stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+            int r = add_file(t, full, IOTLS_TRUST_QUIET_EMPTY, &e);
+            if (r == IOTLS_ERR_ALLOC)
+                rc = r;
+            /* An unreadable file among many is skipped, not fatal. */
+        }
+        free(names[i]);
+    }
+    free(names);
+    if (rc == IOTLS_OK)
+        iotls_trust_origin_add(t, path);
+    return rc;
+}
+
+int iotls_trust_add_system(iotls_trust *t, int *sys_err)
+{
+    static const char *const bundles[] = {
+        "/etc/ssl/certs/ca-certificates.crt",               /* Debian, Ubuntu, Alpine */
+        "/etc/pki/tls/certs/ca-bundle.crt",                 /* Fedora, RHEL */
+        "/etc/ssl/ca-bundle.pem",                           /* openSUSE */
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",/* RHEL 7+ */
+        "/etc/ssl/cert.pem",                                /* BSD, macOS, Alpine */
+    };
+    const char *file = getenv("SSL_CERT_FILE");
+    const char *dir = getenv("SSL_CERT_DIR");
+    int dummy = 0, rc;
+    size_t i;
+
+    if (sys_err == NULL)
+        sys_err = &dummy;
+    *sys_err = 0;
+    if (t == NULL)
+        return IOTLS_ERR_USAGE;
+    /* As OpenSSL does: the variables replace the built-in locations. */
+    if ((file != NULL && file[0] != '\0') || (dir != NULL && dir[0] != '\0')) {
+        if (file != NULL && file[0] != '\0') {
+            rc = iotls_trust_add_file(t, file, sys_err);
+            if (rc != IOTLS_OK)
+                return rc;
+        }
+        if (dir != NULL && dir[0] != '\0') {
+            /* OpenSSL allows a ':'-separated list; the first entry is used. */
+            char first[4096];
+            const char *colon = strchr(dir, ':');
+            size_t l = colon != NULL ? (size_t)(colon - dir) : strlen(dir);
+            if (l >= sizeof first)
+                l = sizeof first - 1;
+            memcpy(first, dir, l);
+            first[l] = '\0';
+            rc = iotls_trust_add_dir(t, first, sys_err);
+            if (rc != IOTLS_OK)
+                return rc;
+        }
+        return IOTLS_OK;
+    }
+    for (i = 0; i < sizeof bundles / sizeof bundles[0]; i++) {
+        if (access(bundles[i], R_OK) == 0)
+            return iotls_trust_add_file(t, bundles[i], sys_err);
+    }
+    if (access("/etc/ssl/certs", R_OK) == 0)
+        return iotls_trust_add_dir(t, "/etc/ssl/certs", sys_err);
+    *sys_err = ENOENT;
+    return IOTLS_ERR_TRUST_READ;
+}

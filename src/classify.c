@@ -1,0 +1,147 @@
+/*
+ * Classification: the one place where an Mbed TLS return code, the port's
+ * last result and the record tap's evidence become an iotls_err and a
+ * stage. Everything a report needs is copied into the sticky iotls_error
+ * here, at the moment of the failure.
+ */
+#include <string.h>
+
+#include "mbedtls/net_sockets.h"
+#include "mbedtls/ssl.h"
+#include "mbedtls/ssl_internal.h"
+#include "mbedtls/x509.h"
+
+#include "iotls_internal.h"
+
+/* Largest record the input buffer can take, before and after encryption. */
+#if defined(MBEDTLS_SSL_IN_PAYLOAD_LEN)
+#define MAX_IN_RECORD MBEDTLS_SSL_IN_PAYLOAD_LEN
+#else
+#define MAX_IN_RECORD (MBEDTLS_SSL_IN_CONTENT_LEN + 2048)
+#endif
+
+/* Fills in the received alert when it came encrypted (after the server's
+ * ChangeCipherSpec the tap cannot read it, but Mbed TLS has decrypted it). */
+static void alert_from_ssl(iotls_conn *c)
+{
+    iotls_wire *w = &c->err.wire;
+
+    if (w->alert_received != IOTLS_ALERT_NONE)
+        return;
+    if (c->ssl.in_msg != NULL && c->ssl.in_msgtype == MBEDTLS_SSL_MSG_ALERT &&
+        c->ssl.in_msglen >= 2) {
+        w->alert_received_level = c->ssl.in_msg[0];
+        w->alert_received = c->ssl.in_msg[1];
+    }
+}
+
+void iotls_fail(iotls_conn *c, iotls_err code, iotls_stage stage, int mbedtls_code,
+                int sys_errno)
+{
+    iotls_error *e = &c->err;
+
+    if (e->code != IOTLS_OK)
+        return; /* sticky: the first failure is the one that matters */
+    e->code = code;
+    e->stage = stage;
+    e->mbedtls_code = mbedtls_code;
+    e->sys_errno = sys_errno;
+    e->elapsed_ms = c->t0_ms != 0 ? (uint32_t)(iotls_port_now_ms() - c->t0_ms) : 0;
+    e->wall_time = iotls_port_wall_time();
+    e->in_content_len = MBEDTLS_SSL_IN_CONTENT_LEN;
+    e->out_content_len = MBEDTLS_SSL_OUT_CONTENT_LEN;
+    if (c->conf != NULL) {
+        uint32_t v = mbedtls_ssl_get_verify_result(&c->ssl);
+        if (v != 0xFFFFFFFFu)
+            e->verify_flags = v;
+    }
+    c->state = CONN_FAILED;
+}
+
+static int too_large(const iotls_conn *c)
+{
+    return iotls_tap_max_plain_len((const iotls_tap *)c->tap) > MBEDTLS_SSL_IN_CONTENT_LEN ||
+           c->err.wire.max_record_len > MAX_IN_RECORD;
+}
+
+static int classify_handshake(iotls_conn *c, int ret, iotls_stage *stage)
+{
+    const iotls_wire *w = &c->err.wire;
+
+    *stage = IOTLS_STAGE_HANDSHAKE;
+    if (w->not_tls)
+        return IOTLS_ERR_NOT_TLS;
+    if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+        alert_from_ssl(c);
+        if (w->alert_received == 70)
+            return IOTLS_ERR_PROTOCOL_VERSION;
+        /* A server that settled on an older version answers in a record of
+         * that version (OpenSSL -tls1: "15 03 01 00 02 02 28", alert 40). */
+        if (w->n_first_bytes >= 3 && w->first_bytes[0] == 21 && w->first_bytes[1] == 3 &&
+            c->conf != NULL && w->first_bytes[2] < c->conf->min_minor)
+            return IOTLS_ERR_PROTOCOL_VERSION;
+        return IOTLS_ERR_ALERT_RECEIVED;
+    }
+    if (ret == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION)
+        return IOTLS_ERR_PROTOCOL_VERSION;
+    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+        *stage = IOTLS_STAGE_VERIFY;
+        return IOTLS_ERR_VERIFY;
+    }
+    if (c->last_port_rc == IOTLS_PORT_TIMEOUT || ret == MBEDTLS_ERR_SSL_TIMEOUT)
+        return IOTLS_ERR_HANDSHAKE_TIMEOUT;
+    if (too_large(c))
+        return IOTLS_ERR_RECORD_TOO_LARGE;
+    if (ret == MBEDTLS_ERR_SSL_CONN_EOF || c->last_port_rc == IOTLS_PORT_EOF)
+        return IOTLS_ERR_PEER_CLOSED;
+    if (c->last_port_rc == IOTLS_PORT_RESET || ret == MBEDTLS_ERR_NET_CONN_RESET)
+        return IOTLS_ERR_RESET;
+    if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED) {
+        c->err.alloc_failures++;
+        return IOTLS_ERR_ALLOC;
+    }
+    return IOTLS_ERR_HANDSHAKE;
+}
+
+int iotls_classify(iotls_conn *c, iotls_stage stage, int ret)
+{
+    int code;
+    int sys = 0;
+
+    if (c->last_port_rc < 0 || c->last_port_rc == IOTLS_PORT_EOF)
+        sys = c->last_sys_err;
+    switch (stage) {
+    case IOTLS_STAGE_HANDSHAKE:
+        code = classify_handshake(c, ret, &stage);
+        break;
+    case IOTLS_STAGE_READ:
+        if (ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF || c->last_port_rc == IOTLS_PORT_EOF)
+            code = IOTLS_ERR_TRUNCATED;
+        else if (ret == MBEDTLS_ERR_SSL_TIMEOUT || c->last_port_rc == IOTLS_PORT_TIMEOUT)
+            code = IOTLS_ERR_READ_TIMEOUT;
+        else if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+            alert_from_ssl(c);
+            code = IOTLS_ERR_ALERT_RECEIVED;
+        } else if (c->last_port_rc == IOTLS_PORT_RESET || ret == MBEDTLS_ERR_NET_CONN_RESET)
+            code = IOTLS_ERR_RESET;
+        else if (too_large(c))
+            code = IOTLS_ERR_RECORD_TOO_LARGE;
+        else
+            code = IOTLS_ERR_READ;
+        break;
+    case IOTLS_STAGE_WRITE:
+        if (ret == MBEDTLS_ERR_SSL_TIMEOUT || c->last_port_rc == IOTLS_PORT_TIMEOUT)
+            code = IOTLS_ERR_WRITE_TIMEOUT;
+        else if (c->last_port_rc == IOTLS_PORT_RESET || ret == MBEDTLS_ERR_NET_CONN_RESET)
+            code = IOTLS_ERR_RESET;
+        else
+            code = IOTLS_ERR_WRITE;
+        break;
+    default:
+        code = IOTLS_ERR_CLOSE;
+        stage = IOTLS_STAGE_CLOSE;
+        break;
+    }
+    iotls_fail(c, (iotls_err)code, stage, ret < 0 ? ret : 0, sys);
+    return code;
+}

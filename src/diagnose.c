@@ -1,0 +1,388 @@
+/*
+ * Diagnosis: the entry point, the shared helpers and the text of a diagnosis.
+ *
+ * How it works: the families of rules run in a fixed order (setup problems
+ * that explain anything later, then the certificate, then what the server
+ * answered during the handshake, then the network), and the first family
+ * that concludes wins. A rule appends evidence lines as it looks at facts,
+ * so the evidence is exactly what the conclusion rests on. Notes about other
+ * problems (a skipped CA, a narrow offer) are added last, whatever the cause,
+ * because the seed case showed that the next failure hides behind the first.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mbedtls/asn1.h"
+#include "mbedtls/bignum.h"
+#include "mbedtls/cipher.h"
+#include "mbedtls/ecp.h"
+#include "mbedtls/md.h"
+#include "mbedtls/pk.h"
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509.h"
+
+#include "diagnose_int.h"
+#include "iotls/conn.h"
+
+static const char *const cause_names[IOTLS_CAUSE_END] = {
+    "none",
+    "sni_rejected",
+    "sni_missing",
+    "no_shared_cipher",
+    "no_shared_group",
+    "no_shared_signature_algorithm",
+    "protocol_version",
+    "client_cert_required",
+    "client_cert_rejected",
+    "cert_expired",
+    "cert_not_yet_valid",
+    "clock_not_set",
+    "hostname_mismatch",
+    "unknown_ca",
+    "incomplete_chain",
+    "self_signed",
+    "weak_signature",
+    "weak_key",
+    "wrong_key_usage",
+    "not_tls",
+    "dns_failure",
+    "connection_refused",
+    "connection_reset",
+    "connect_timeout",
+    "handshake_timeout",
+    "read_timeout",
+    "peer_closed",
+    "truncated",
+    "record_too_large",
+    "out_of_memory",
+    "entropy_failure",
+    "ca_load_error",
+    "unknown",
+};
+
+const char *iotls_cause_name(iotls_cause cause)
+{
+    if ((int)cause < 0 || (int)cause >= IOTLS_CAUSE_END)
+        return NULL;
+    return cause_names[cause];
+}
+
+iotls_cause iotls_cause_from_name(const char *name)
+{
+    int i;
+    if (name == NULL)
+        return IOTLS_CAUSE_NONE;
+    for (i = 1; i < IOTLS_CAUSE_END; i++)
+        if (strcmp(cause_names[i], name) == 0)
+            return (iotls_cause)i;
+    return IOTLS_CAUSE_NONE;
+}
+
+const char *iotls_certainty_name(iotls_certainty c)
+{
+    switch (c) {
+    case IOTLS_DIAG_CERTAIN: return "certain";
+    case IOTLS_DIAG_LIKELY: return "likely";
+    case IOTLS_DIAG_AMBIGUOUS: return "ambiguous";
+    case IOTLS_DIAG_CONFIRMED: return "confirmed";
+    case IOTLS_DIAG_UNEXPLAINED: return "unexplained";
+    case IOTLS_DIAG_NONE: break;
+    }
+    return "none";
+}
+
+void iotls_diag_input_init(iotls_diag_input *in)
+{
+    if (in != NULL)
+        memset(in, 0, sizeof(*in));
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's method). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int64_t iotls_build_time(const char *date)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int m, d = 0, y = 0, i;
+    if (date == NULL || strlen(date) != 11 || date[3] != ' ' || date[6] != ' ')
+        return 0;
+    for (m = 0; m < 12; m++)
+        if (memcmp(months + 3 * m, date, 3) == 0)
+            break;
+    if (m == 12)
+        return 0;
+    for (i = 4; i < 6; i++) {   /* __DATE__ pads the day with a space */
+        if (date[i] == ' ' && i == 4)
+            continue;
+        if (date[i] < '0' || date[i] > '9')
+            return 0;
+        d = d * 10 + (date[i] - '0');
+    }
+    for (i = 7; i < 11; i++) {
+        if (date[i] < '0' || date[i] > '9')
+            return 0;
+        y = y * 10 + (date[i] - '0');
+    }
+    if (d < 1 || d > 31 || y < 1970)
+        return 0;
+    return days_from_civil(y, m + 1, d) * 86400;
+}
+
+void iotls_diag_time_text(int64_t t, char *buf, size_t len)
+{
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    int64_t secs = t - days * 86400, z, era, doe, yoe, y, doy, mp;
+    unsigned d, m;
+    /* civil_from_days, the inverse of days_from_civil */
+    z = days + 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+    m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+    y += m <= 2;
+    snprintf(buf, len, "%04lld-%02u-%02u %02u:%02u:%02u UTC", (long long)y, m, d,
+             (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+}
+
+int iotls_diag_streq_nocase(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char ca = *a, cb = *b;
+        if (ca >= 'A' && ca <= 'Z')
+            ca = (char)(ca - 'A' + 'a');
+        if (cb >= 'A' && cb <= 'Z')
+            cb = (char)(cb - 'A' + 'a');
+        if (ca != cb)
+            return 0;
+        if (ca == '\0')
+            return 1;
+    }
+}
+
+int iotls_diag_sni_differs(const iotls_diag_ctx *x)
+{
+    return x->sni != NULL && x->host[0] != '\0' && !iotls_diag_streq_nocase(x->sni, x->host);
+}
+
+int iotls_diag_clock_bad(const iotls_diag_ctx *x)
+{
+    /* Without a build date, anything before 2020 is still obviously wrong. */
+    int64_t floor = x->in->build_time > 0 ? x->in->build_time - 86400 : 1577836800;
+    return x->e->wall_time < 0 || x->e->wall_time < floor;
+}
+
+static void vline(char *dst, const char *fmt, va_list ap)
+{
+    vsnprintf(dst, IOTLS_DIAG_LINE, fmt, ap);
+}
+
+void iotls_diag_add_evidence(iotls_diag_ctx *x, const char *fmt, ...)
+{
+    va_list ap;
+    if (x->d->n_evidence >= IOTLS_DIAG_MAX_EVIDENCE)
+        return;
+    va_start(ap, fmt);
+    vline(x->d->evidence[x->d->n_evidence++], fmt, ap);
+    va_end(ap);
+}
+
+void iotls_diag_add_note(iotls_diag_ctx *x, const char *fmt, ...)
+{
+    va_list ap;
+    if (x->d->n_notes >= IOTLS_DIAG_MAX_NOTES)
+        return;
+    va_start(ap, fmt);
+    vline(x->d->notes[x->d->n_notes++], fmt, ap);
+    va_end(ap);
+}
+
+void iotls_diag_add_candidate(iotls_diag_ctx *x, iotls_cause c, const char *fmt, ...)
+{
+    va_list ap;
+    iotls_diag_candidate *k;
+    if (x->d->n_candidates >= IOTLS_DIAG_MAX_CANDIDATES)
+        return;
+    k = &x->d->candidates[x->d->n_candidates++];
+    k->cause = c;
+    va_start(ap, fmt);
+    vline(k->why, fmt, ap);
+    va_end(ap);
+}
+
+void iotls_diag_summary(iotls_diag_ctx *x, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(x->d->summary, fmt, ap);
+    va_end(ap);
+}
+
+void iotls_diag_conclude(iotls_diag_ctx *x, iotls_cause cause, iotls_certainty certainty)
+{
+    iotls_diagnosis *d = x->d;
+    if (d->n_candidates > 0)
+        cause = d->candidates[0].cause;
+    d->cause = cause;
+    if (cause == IOTLS_CAUSE_UNKNOWN)
+        d->certainty = IOTLS_DIAG_UNEXPLAINED;
+    else
+        d->certainty = d->n_candidates > 1 ? IOTLS_DIAG_AMBIGUOUS : certainty;
+    if (d->summary[0] == '\0' && d->n_candidates > 0)
+        iotls_diag_summary(x, "%s", d->candidates[0].why);
+    if (d->fix_tool[0] == '\0' && d->fix_device[0] == '\0')
+        iotls_diag_fill_fix(x, cause);
+    snprintf(d->doc, sizeof(d->doc), "docs/causes/%s.md", iotls_cause_name(cause));
+}
+
+int iotls_diag_mbedtls_alloc(int code)
+{
+    /* Mbed TLS 2.28 error codes mix a high part (module) and a low part. */
+    int lo = -((-code) & 0x7F), hi = -((-code) & 0xFF80);
+    return code == MBEDTLS_ERR_SSL_ALLOC_FAILED || hi == MBEDTLS_ERR_X509_ALLOC_FAILED ||
+           hi == MBEDTLS_ERR_PK_ALLOC_FAILED || hi == MBEDTLS_ERR_ECP_ALLOC_FAILED ||
+           hi == MBEDTLS_ERR_CIPHER_ALLOC_FAILED || hi == MBEDTLS_ERR_MD_ALLOC_FAILED ||
+           lo == MBEDTLS_ERR_MPI_ALLOC_FAILED || lo == MBEDTLS_ERR_ASN1_ALLOC_FAILED;
+}
+
+/* The facts every "unknown" carries: the raw data, for a human to read. */
+static void raw_facts(iotls_diag_ctx *x)
+{
+    const iotls_error *e = x->e;
+    char flags[160];
+    iotls_diag_add_evidence(x, "error %s (%d) at stage %s", iotls_err_name(e->code), (int)e->code,
+                        iotls_stage_name(e->stage));
+    if (e->mbedtls_code != 0)
+        iotls_diag_add_evidence(x, "Mbed TLS returned -0x%04x", (unsigned)-e->mbedtls_code);
+    if (e->sys_errno != 0)
+        iotls_diag_add_evidence(x, "system error %d", e->sys_errno);
+    if (e->verify_flags != 0) {
+        iotls_verify_flags_names(e->verify_flags, flags, sizeof(flags));
+        iotls_diag_add_evidence(x, "verify flags 0x%08x (%s)", (unsigned)e->verify_flags, flags);
+    }
+    if (e->wire.alert_received >= 0)
+        iotls_diag_add_evidence(x, "server sent alert %d (%s), level %d", e->wire.alert_received,
+                            iotls_alert_name(e->wire.alert_received),
+                            e->wire.alert_received_level);
+    if (e->wire.alert_sent >= 0)
+        iotls_diag_add_evidence(x, "iotls sent alert %d (%s)", e->wire.alert_sent,
+                            iotls_alert_name(e->wire.alert_sent));
+    if (e->detail[0] != '\0')
+        iotls_diag_add_evidence(x, "detail: %s", e->detail);
+}
+
+int iotls_diagnose(const iotls_error *e, const iotls_diag_input *in, iotls_diagnosis *out)
+{
+    static const iotls_diag_input none;   /* all zero: nothing known */
+    iotls_diag_ctx x;
+    if (e == NULL || out == NULL)
+        return IOTLS_ERR_USAGE;
+    memset(out, 0, sizeof(*out));
+    if (e->code == IOTLS_OK)
+        return 0;
+
+    x.e = e;
+    x.in = in != NULL ? in : &none;
+    x.d = out;
+    x.host = x.in->host != NULL ? x.in->host : e->host;
+    /* The ClientHello on the wire is the truth; the error's copy is the plan. */
+    if (e->wire.client_hello_seen)
+        x.sni = e->wire.client_hello.has_sni ? e->wire.client_hello.sni : NULL;
+    else
+        x.sni = e->sni_sent ? e->sni : NULL;
+    {
+        /* An IP literal has only digits and dots, or a colon (IPv6). */
+        const char *p = x.host;
+        int dots = 1, colon = 0;
+        for (; *p != '\0'; p++) {
+            if (*p == ':')
+                colon = 1;
+            else if (!((*p >= '0' && *p <= '9') || *p == '.'))
+                dots = 0;
+        }
+        x.host_is_ip = x.host[0] != '\0' && (colon || dots);
+    }
+
+    if (!iotls_diag_setup(&x) && !iotls_diag_cert(&x) && !iotls_diag_handshake(&x) &&
+        !iotls_diag_network(&x)) {
+        iotls_diag_summary(&x, "%s failed with %s; no known cause fits the evidence",
+                           iotls_stage_name(e->stage), iotls_err_name(e->code));
+        raw_facts(&x);
+        iotls_diag_conclude(&x, IOTLS_CAUSE_UNKNOWN, IOTLS_DIAG_UNEXPLAINED);
+    }
+    iotls_diag_side_notes(&x);
+    return 1;
+}
+
+/* ---- text ---- */
+
+typedef struct out_buf {
+    char *p;
+    size_t len, n;   /* n: what would have been written */
+} out_buf;
+
+static void put(out_buf *o, const char *label, const char *text)
+{
+    int r;
+    if (text == NULL || text[0] == '\0')
+        return;
+    r = snprintf(o->n < o->len ? o->p + o->n : NULL, o->n < o->len ? o->len - o->n : 0,
+                 "%s%s\n", label, text);
+    if (r > 0)
+        o->n += (size_t)r;
+}
+
+int iotls_diagnosis_format(const iotls_diagnosis *d, char *buf, size_t len, int verbose)
+{
+    out_buf o;
+    char head[96];
+    unsigned i;
+    o.p = buf;
+    o.len = buf != NULL ? len : 0;
+    o.n = 0;
+    if (o.len > 0)
+        buf[0] = '\0';
+    if (d == NULL || d->cause == IOTLS_CAUSE_NONE) {
+        put(&o, "", "no failure: nothing to diagnose");
+    } else {
+        snprintf(head, sizeof(head), "%s (%s)", iotls_cause_name(d->cause),
+                 iotls_certainty_name(d->certainty));
+        put(&o, "cause: ", head);
+        put(&o, "why: ", d->summary);
+        if (!verbose && d->n_candidates > 1) {
+            for (i = 1; i < d->n_candidates; i++)
+                put(&o, "  or: ", iotls_cause_name(d->candidates[i].cause));
+        }
+        put(&o, "fix (iotls): ", d->fix_tool);
+        put(&o, "fix (device): ", d->fix_device);
+        put(&o, "fix (server): ", d->fix_server);
+        put(&o, "see: ", d->doc);
+        if (verbose) {
+            for (i = 0; i < d->n_evidence; i++)
+                put(&o, "evidence: ", d->evidence[i]);
+            for (i = 0; i < d->n_candidates && d->n_candidates > 1; i++) {
+                char line[IOTLS_DIAG_LINE + 48];
+                snprintf(line, sizeof(line), "%u. %s: %s", i + 1,
+                         iotls_cause_name(d->candidates[i].cause), d->candidates[i].why);
+                put(&o, "candidate ", line);
+            }
+            for (i = 0; i < d->n_notes; i++)
+                put(&o, "also: ", d->notes[i]);
+        }
+    }
+    if (o.len > 0 && o.n >= o.len)
+        buf[o.len - 1] = '\0';
+    return (int)o.n;
+}

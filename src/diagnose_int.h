@@ -1,0 +1,87 @@
+/*
+ * Private to the diagnosis files (src/diagnose*.c): the context the rules
+ * share, the helpers that append evidence, and one entry point per family
+ * of causes. Each family returns 1 when it concluded, 0 to let the next try.
+ */
+#ifndef IOTLS_DIAGNOSE_INT_H
+#define IOTLS_DIAGNOSE_INT_H
+
+#include <stdarg.h>
+
+#include "iotls/diagnose.h"
+
+typedef struct iotls_diag_ctx {
+    const iotls_error *e;
+    const iotls_diag_input *in;
+    iotls_diagnosis *d;
+    const char *host;          /* the host dialed */
+    const char *sni;           /* SNI on the wire, NULL if none was sent */
+    int host_is_ip;
+} iotls_diag_ctx;
+
+#if defined(__GNUC__)
+#define IOTLS_DIAG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define IOTLS_DIAG_PRINTF(a, b)
+#endif
+
+/* Appenders: silently drop what does not fit (counted lines, cut text). */
+void iotls_diag_add_evidence(iotls_diag_ctx *x, const char *fmt, ...) IOTLS_DIAG_PRINTF(2, 3);
+void iotls_diag_add_note(iotls_diag_ctx *x, const char *fmt, ...) IOTLS_DIAG_PRINTF(2, 3);
+void iotls_diag_add_candidate(iotls_diag_ctx *x, iotls_cause c, const char *fmt, ...)
+    IOTLS_DIAG_PRINTF(3, 4);
+void iotls_diag_summary(iotls_diag_ctx *x, const char *fmt, ...) IOTLS_DIAG_PRINTF(2, 3);
+
+/*
+ * Settle the diagnosis: with candidates, the first one is the cause
+ * (AMBIGUOUS if there are several, else `certainty`); without, `cause`.
+ * Fills the fixes of the cause unless a rule already did.
+ */
+void iotls_diag_conclude(iotls_diag_ctx *x, iotls_cause cause, iotls_certainty certainty);
+
+/* The default fixes of a cause (src/diagnose_fix.c), for this context. */
+void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c);
+
+/* Families. */
+int iotls_diag_setup(iotls_diag_ctx *x);     /* memory, entropy, trust store */
+int iotls_diag_network(iotls_diag_ctx *x);   /* dns, connect, read, write */
+int iotls_diag_handshake(iotls_diag_ctx *x); /* what the server answered */
+int iotls_diag_cert(iotls_diag_ctx *x);      /* verify flags and the chain */
+
+/* Notes that hold whatever the cause: trust store issues, a narrow offer,
+ * an SNI other than the host, a clock before the build date. */
+void iotls_diag_side_notes(iotls_diag_ctx *x);
+
+/* Shared facts. */
+int iotls_diag_streq_nocase(const char *a, const char *b);
+int iotls_diag_sni_differs(const iotls_diag_ctx *x);     /* SNI sent != host */
+int iotls_diag_mbedtls_alloc(int mbedtls_code);
+/* 1 if the wall clock is obviously wrong (unset, or before the build). */
+int iotls_diag_clock_bad(const iotls_diag_ctx *x);
+/* "2026-11-27 10:04:51 UTC" from seconds since 1970. */
+void iotls_diag_time_text(int64_t t, char *buf, size_t len);
+/* Comma-separated names of a list of IANA ids into buf. */
+void iotls_diag_list_text(const uint16_t *ids, size_t n, size_t total,
+                          const char *(*name)(uint16_t, char *, size_t), char *buf,
+                          size_t len);
+
+/* What the ClientHello offered, judged against what servers accept. */
+typedef struct iotls_diag_offer {
+    int known;              /* a ClientHello was seen */
+    int modern_ecdsa;       /* ECDHE/TLS1.3 AEAD suites usable with ECDSA certs */
+    int modern_rsa;         /* same, RSA certs */
+    int legacy;             /* static ECDH, PSK, RSA key transport, CBC, ... */
+    int narrow_suites;      /* no modern suite, or for one certificate type only */
+    int has_common_group;   /* x25519 or secp256r1 offered (or no ext: default) */
+    int single_group;
+    int sig_rsa, sig_ecdsa; /* signature schemes for each key type offered */
+    int old_version;        /* best version offered below TLS 1.2 */
+} iotls_diag_offer;
+
+void iotls_diag_offer_judge(const iotls_error *e, iotls_diag_offer *o);
+/* Names for reports; never NULL (hex when the library has no name). */
+const char *iotls_diag_suite_text(uint16_t id, char *buf, size_t len);
+const char *iotls_diag_group_text(uint16_t id, char *buf, size_t len);
+const char *iotls_diag_hs_label(uint8_t type);    /* handshake message type */
+
+#endif /* IOTLS_DIAGNOSE_INT_H */

@@ -1,0 +1,87 @@
+/*
+ * iotls internals shared by the files of src/ (and the POSIX port's trust
+ * loader). Nothing here is part of the public API.
+ */
+#ifndef IOTLS_INTERNAL_H
+#define IOTLS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iotls/iotls.h"
+
+/* Connection states (iotls_conn.state). */
+enum {
+    CONN_INIT = 0,      /* iotls_conn_init() done */
+    CONN_READY = 1,     /* iotls_conn_setup() done */
+    CONN_OPEN = 2,      /* handshake finished */
+    CONN_CLOSED = 3,    /* iotls_conn_close() done */
+    CONN_FAILED = 4,    /* sticky error set */
+    CONN_PEER_CLOSED = 5 /* open, and the peer sent close_notify */
+};
+
+/* iotls_conn.last_port_rc when no port call has failed (IOTLS_PORT_EOF is 0,
+ * so 0 cannot mean "nothing yet"). */
+#define IOTLS_PORT_RC_NONE 1
+
+/* ---- record tap (wiretap.c) ---- */
+
+#define IOTLS_TAP_OUT 0 /* bytes we sent */
+#define IOTLS_TAP_IN 1  /* bytes the peer sent */
+
+typedef struct iotls_tap iotls_tap;
+
+/* Allocated by iotls_conn_setup() through the port allocator. */
+iotls_tap *iotls_tap_new(iotls_wire *wire);
+void iotls_tap_delete(iotls_tap *tap);
+/* Starts over for a new connection (keeps the wire pointer). */
+void iotls_tap_reset(iotls_tap *tap);
+/* Feeds bytes that crossed the socket in one direction. */
+void iotls_tap_feed(iotls_tap *tap, int dir, const unsigned char *buf, size_t len);
+/* 1 once a ChangeCipherSpec went by in that direction. */
+int iotls_tap_encrypted(const iotls_tap *tap, int dir);
+/* 1 if the record that exceeded the input buffer was plaintext. */
+uint32_t iotls_tap_max_plain_len(const iotls_tap *tap);
+
+/* ---- BIO callbacks (bio.c): socket I/O with deadlines, through the tap ---- */
+
+int iotls_bio_send(void *ctx, const unsigned char *buf, size_t len);
+int iotls_bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout);
+/* Deadline helpers: c->deadline_ms = now + ms (0 ms: no deadline). */
+void iotls_bio_set_deadline(iotls_conn *c, uint32_t ms);
+
+/* ---- certificate name checks (verify.c) ---- */
+
+/* Mbed TLS verify callback, installed on every connection; p is the conn. */
+int iotls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+/* RFC 6125 host name match against dNSName SANs (CN only without any). */
+int iotls_x509_match_dns(const mbedtls_x509_crt *crt, const char *host);
+
+/* ---- classification (classify.c): the one place codes are decided ---- */
+
+/* Sets the sticky error with the facts common to every failure. */
+void iotls_fail(iotls_conn *c, iotls_err code, iotls_stage stage, int mbedtls_code,
+                int sys_errno);
+/* From an Mbed TLS return code in a stage (handshake, read, write, close). */
+int iotls_classify(iotls_conn *c, iotls_stage stage, int ret);
+
+/* ---- debug (debug.c) ---- */
+
+void iotls_debug_install(iotls_conn *c);
+
+/* ---- trust (trust.c) ---- */
+
+/* Flags for iotls_trust_add_buffer_ex(). */
+#define IOTLS_TRUST_QUIET_EMPTY 1u /* a buffer with no certificate is not an issue */
+
+int iotls_trust_add_buffer_ex(iotls_trust *t, const unsigned char *buf, size_t len,
+                              const char *label, unsigned flags);
+/* Appends text to t->origin ("; "-separated), truncating safely. */
+void iotls_trust_origin_add(iotls_trust *t, const char *what);
+
+/* ---- small string helpers (names.c) ---- */
+
+/* Copies src into dst[size] always NUL-terminated; returns strlen(src). */
+size_t iotls_strlcpy(char *dst, const char *src, size_t size);
+
+#endif /* IOTLS_INTERNAL_H */

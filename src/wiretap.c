@@ -1,0 +1,450 @@
+/*
+ * The record tap: a streaming parser of the TLS records crossing the
+ * socket, in both directions, filling iotls_wire with what the hellos
+ * offered and chose, the handshake messages received and any plaintext
+ * alert.
+ *
+ * It never sees plaintext after a ChangeCipherSpec (those records are
+ * counted, not parsed), so it cannot leak application data. It tolerates
+ * records split across reads and handshake messages split across records:
+ * each direction is a small state machine fed byte runs of any length. Only
+ * the first TAP_KEEP bytes of the messages it parses (ClientHello,
+ * ServerHello, ServerKeyExchange) are kept; longer lists are counted from
+ * their length fields and kept truncated.
+ */
+#include <string.h>
+
+#include "mbedtls/ssl.h"
+#include "mbedtls/ssl_ciphersuites.h"
+
+#include "iotls_internal.h"
+
+#ifndef IOTLS_TAP_KEEP
+#define IOTLS_TAP_KEEP 512
+#endif
+
+#define REC_CCS 20
+#define REC_ALERT 21
+#define REC_HANDSHAKE 22
+
+typedef struct tap_dir {
+    uint8_t hdr[5];
+    uint8_t hdr_len;       /* record header bytes collected */
+    uint8_t rec_type;
+    uint8_t encrypted;     /* a ChangeCipherSpec went by */
+    uint8_t dead;          /* stream is not TLS: stop parsing */
+    uint32_t rec_left;     /* body bytes of the current record to come */
+    uint8_t hs_hdr[4];
+    uint8_t hs_hdr_len;
+    uint8_t hs_type;
+    uint32_t hs_len;       /* body length of the current handshake message */
+    uint32_t hs_left;
+    uint16_t hs_kept;
+    uint8_t alert[2];
+    uint8_t alert_len;
+    uint8_t body[IOTLS_TAP_KEEP];
+} tap_dir;
+
+struct iotls_tap {
+    iotls_wire *wire;
+    tap_dir dir[2];
+    uint16_t chosen_suite;
+    uint32_t max_plain_len; /* largest record received before encryption */
+};
+
+iotls_tap *iotls_tap_new(iotls_wire *wire)
+{
+    iotls_tap *t = (iotls_tap *)iotls_port_calloc(1, sizeof *t);
+
+    if (t != NULL)
+        t->wire = wire;
+    return t;
+}
+
+void iotls_tap_delete(iotls_tap *tap)
+{
+    iotls_port_free(tap);
+}
+
+void iotls_tap_reset(iotls_tap *tap)
+{
+    iotls_wire *w;
+
+    if (tap == NULL)
+        return;
+    w = tap->wire;
+    memset(tap, 0, sizeof *tap);
+    tap->wire = w;
+}
+
+int iotls_tap_encrypted(const iotls_tap *tap, int dir)
+{
+    return tap != NULL && tap->dir[dir].encrypted;
+}
+
+uint32_t iotls_tap_max_plain_len(const iotls_tap *tap)
+{
+    return tap != NULL ? tap->max_plain_len : 0;
+}
+
+/* ---- hello parsing: bounds-checked reads over the kept bytes ---- */
+
+typedef struct rd {
+    const uint8_t *p;
+    size_t left;
+    int bad; /* ran past the kept bytes */
+} rd;
+
+static unsigned rd_u8(rd *r)
+{
+    if (r->left < 1) {
+        r->bad = 1;
+        return 0;
+    }
+    r->left--;
+    return *r->p++;
+}
+
+static unsigned rd_u16(rd *r)
+{
+    unsigned hi = rd_u8(r);
+    return (hi << 8) | rd_u8(r);
+}
+
+static void rd_skip(rd *r, size_t n)
+{
+    if (r->left < n) {
+        r->bad = 1;
+        r->p += r->left;
+        r->left = 0;
+        return;
+    }
+    r->p += n;
+    r->left -= n;
+}
+
+/* A sub-reader over the next n bytes (clipped to what was kept). */
+static rd rd_sub(rd *r, size_t n)
+{
+    rd s;
+
+    s.p = r->p;
+    s.left = n < r->left ? n : r->left;
+    s.bad = 0;
+    rd_skip(r, n);
+    return s;
+}
+
+static void parse_u16_list(rd *r, uint16_t *out, uint8_t *n, size_t max)
+{
+    *n = 0;
+    while (r->left >= 2) {
+        unsigned v = rd_u16(r);
+        if (*n < max)
+            out[(*n)++] = (uint16_t)v;
+    }
+}
+
+static void parse_sni(rd *r, iotls_hello *h)
+{
+    rd list = rd_sub(r, rd_u16(r));
+
+    while (!list.bad && list.left >= 3) {
+        unsigned type = rd_u8(&list);
+        unsigned len = rd_u16(&list);
+        rd name = rd_sub(&list, len);
+        if (type == 0 && !h->has_sni) {
+            size_t k = name.left < IOTLS_MAX_HOSTNAME ? name.left : IOTLS_MAX_HOSTNAME;
+            memcpy(h->sni, name.p, k);
+            h->sni[k] = '\0';
+            h->has_sni = 1;
+        }
+    }
+}
+
+static void parse_extensions(rd *r, iotls_hello *h, int is_client)
+{
+    rd all;
+
+    if (r->left < 2)
+        return;
+    all = rd_sub(r, rd_u16(r));
+    while (!all.bad && all.left >= 4) {
+        unsigned type = rd_u16(&all);
+        unsigned len = rd_u16(&all);
+        rd e = rd_sub(&all, len);
+
+        if (h->n_exts < IOTLS_EV_MAX_EXTS)
+            h->exts[h->n_exts++] = (uint16_t)type;
+        switch (type) {
+        case 0: /* server_name; the server's answer is empty */
+            if (is_client)
+                parse_sni(&e, h);
+            break;
+        case 10: { /* supported_groups */
+            rd l = rd_sub(&e, rd_u16(&e));
+            parse_u16_list(&l, h->groups, &h->n_groups, IOTLS_EV_MAX_GROUPS);
+            break;
+        }
+        case 13: { /* signature_algorithms */
+            rd l = rd_sub(&e, rd_u16(&e));
+            parse_u16_list(&l, h->sig_algs, &h->n_sig_algs, IOTLS_EV_MAX_SIGALGS);
+            break;
+        }
+        case 43: /* supported_versions: a list from the client, one from the server */
+            if (is_client) {
+                rd l = rd_sub(&e, rd_u8(&e));
+                parse_u16_list(&l, h->versions, &h->n_versions, 4);
+            } else {
+                parse_u16_list(&e, h->versions, &h->n_versions, 4);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static void parse_client_hello(const uint8_t *b, size_t n, iotls_hello *h)
+{
+    rd r, suites;
+    unsigned total;
+
+    r.p = b;
+    r.left = n;
+    r.bad = 0;
+    memset(h, 0, sizeof *h);
+    h->version = (uint16_t)rd_u16(&r);
+    rd_skip(&r, 32);              /* random */
+    rd_skip(&r, rd_u8(&r));       /* session id */
+    total = rd_u16(&r);
+    h->total_suites = (uint16_t)(total / 2);
+    suites = rd_sub(&r, total);
+    while (suites.left >= 2) {
+        unsigned v = rd_u16(&suites);
+        if (h->n_suites < IOTLS_EV_MAX_SUITES)
+            h->suites[h->n_suites++] = (uint16_t)v;
+    }
+    rd_skip(&r, rd_u8(&r));       /* compression methods */
+    if (!r.bad)
+        parse_extensions(&r, h, 1);
+}
+
+static void parse_server_hello(iotls_tap *t, const uint8_t *b, size_t n, iotls_hello *h)
+{
+    rd r;
+    unsigned suite;
+
+    r.p = b;
+    r.left = n;
+    r.bad = 0;
+    memset(h, 0, sizeof *h);
+    h->version = (uint16_t)rd_u16(&r);
+    rd_skip(&r, 32);
+    rd_skip(&r, rd_u8(&r));
+    suite = rd_u16(&r);
+    if (r.bad)
+        return;
+    h->suites[0] = (uint16_t)suite;
+    h->n_suites = 1;
+    h->total_suites = 1;
+    t->chosen_suite = (uint16_t)suite;
+    rd_skip(&r, 1);               /* compression method */
+    if (!r.bad)
+        parse_extensions(&r, h, 0);
+}
+
+static int suite_is_ecdhe(uint16_t id)
+{
+    const mbedtls_ssl_ciphersuite_t *cs = mbedtls_ssl_ciphersuite_from_id(id);
+
+    if (cs == NULL)
+        return 0;
+    switch (cs->key_exchange) {
+    case MBEDTLS_KEY_EXCHANGE_ECDHE_RSA:
+    case MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA:
+    case MBEDTLS_KEY_EXCHANGE_ECDHE_PSK:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* A complete (possibly truncated-kept) handshake message. */
+static void on_handshake(iotls_tap *t, int dir, uint8_t type, const uint8_t *b, size_t kept)
+{
+    iotls_wire *w = t->wire;
+
+    if (dir == IOTLS_TAP_OUT) {
+        if (type == 1 && !w->client_hello_seen) {
+            parse_client_hello(b, kept, &w->client_hello);
+            w->client_hello_seen = 1;
+        }
+        return;
+    }
+    if (w->n_hs_msgs < IOTLS_EV_MAX_HS_MSGS)
+        w->hs_msgs[w->n_hs_msgs++] = type;
+    switch (type) {
+    case 2:
+        if (!w->server_hello_seen) {
+            parse_server_hello(t, b, kept, &w->server_hello);
+            w->server_hello_seen = 1;
+        }
+        break;
+    case 12: /* ServerKeyExchange: ECParameters start with curve_type 3 (named) */
+        if (kept >= 3 && b[0] == 3 && suite_is_ecdhe(t->chosen_suite))
+            w->ske_group = (uint16_t)(b[1] << 8 | b[2]);
+        break;
+    case 13:
+        w->cert_request_seen = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+static int wants_body(int dir, uint8_t type)
+{
+    return dir == IOTLS_TAP_OUT ? type == 1 : (type == 2 || type == 12);
+}
+
+static void feed_handshake(iotls_tap *t, int dir, const uint8_t *p, size_t n)
+{
+    tap_dir *d = &t->dir[dir];
+
+    while (n > 0) {
+        if (d->hs_hdr_len < 4) {
+            d->hs_hdr[d->hs_hdr_len++] = *p++;
+            n--;
+            if (d->hs_hdr_len == 4) {
+                d->hs_type = d->hs_hdr[0];
+                d->hs_len = (uint32_t)d->hs_hdr[1] << 16 | (uint32_t)d->hs_hdr[2] << 8 |
+                            d->hs_hdr[3];
+                d->hs_left = d->hs_len;
+                d->hs_kept = 0;
+            } else {
+                continue;
+            }
+        } else {
+            size_t k = n < d->hs_left ? n : d->hs_left;
+            if (wants_body(dir, d->hs_type) && d->hs_kept < IOTLS_TAP_KEEP) {
+                size_t room = (size_t)IOTLS_TAP_KEEP - d->hs_kept;
+                size_t c = k < room ? k : room;
+                memcpy(d->body + d->hs_kept, p, c);
+                d->hs_kept = (uint16_t)(d->hs_kept + c);
+            }
+            p += k;
+            n -= k;
+            d->hs_left -= (uint32_t)k;
+        }
+        if (d->hs_hdr_len == 4 && d->hs_left == 0) {
+            on_handshake(t, dir, d->hs_type, d->body, d->hs_kept);
+            d->hs_hdr_len = 0;
+        }
+    }
+}
+
+static void on_alert(iotls_tap *t, int dir, uint8_t level, uint8_t desc)
+{
+    iotls_wire *w = t->wire;
+    int16_t *lv = dir == IOTLS_TAP_IN ? &w->alert_received_level : &w->alert_sent_level;
+    int16_t *ds = dir == IOTLS_TAP_IN ? &w->alert_received : &w->alert_sent;
+
+    /* Keep the first fatal alert; a warning only until something better. */
+    if (*ds == IOTLS_ALERT_NONE || (*lv != 2 && level == 2)) {
+        *lv = level;
+        *ds = desc;
+    }
+}
+
+static void record_body(iotls_tap *t, int dir, const uint8_t *p, size_t n)
+{
+    tap_dir *d = &t->dir[dir];
+
+    if (d->encrypted)
+        return;
+    switch (d->rec_type) {
+    case REC_HANDSHAKE:
+        feed_handshake(t, dir, p, n);
+        break;
+    case REC_ALERT:
+        while (n > 0) {
+            d->alert[d->alert_len++] = *p++;
+            n--;
+            if (d->alert_len == 2) {
+                on_alert(t, dir, d->alert[0], d->alert[1]);
+                d->alert_len = 0;
+            }
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void record_header(iotls_tap *t, int dir)
+{
+    tap_dir *d = &t->dir[dir];
+    iotls_wire *w = t->wire;
+    uint32_t len = (uint32_t)d->hdr[3] << 8 | d->hdr[4];
+
+    if (d->hdr[0] < 20 || d->hdr[0] > 23 || d->hdr[1] != 3) {
+        /* Not a record: stop parsing this direction (flag the peer). */
+        d->dead = 1;
+        if (dir == IOTLS_TAP_IN && w->records_received == 0)
+            w->not_tls = 1;
+        return;
+    }
+    d->rec_type = d->hdr[0];
+    d->rec_left = len;
+    if (dir == IOTLS_TAP_IN) {
+        w->records_received++;
+        if (len > w->max_record_len)
+            w->max_record_len = len;
+        if (!d->encrypted && len > t->max_plain_len)
+            t->max_plain_len = len;
+    }
+    /* A ChangeCipherSpec: what follows in this direction is encrypted. The
+     * CCS body itself (one byte) is still read as a plain record. */
+}
+
+void iotls_tap_feed(iotls_tap *t, int dir, const unsigned char *buf, size_t len)
+{
+    tap_dir *d;
+    iotls_wire *w;
+
+    if (t == NULL || buf == NULL || (dir != IOTLS_TAP_IN && dir != IOTLS_TAP_OUT))
+        return;
+    d = &t->dir[dir];
+    w = t->wire;
+    if (dir == IOTLS_TAP_IN && w->n_first_bytes < IOTLS_EV_FIRST_BYTES) {
+        size_t k = IOTLS_EV_FIRST_BYTES - w->n_first_bytes;
+        if (k > len)
+            k = len;
+        memcpy(w->first_bytes + w->n_first_bytes, buf, k);
+        w->n_first_bytes = (uint8_t)(w->n_first_bytes + k);
+    }
+    while (len > 0 && !d->dead) {
+        if (d->hdr_len < 5) {
+            d->hdr[d->hdr_len++] = *buf++;
+            len--;
+            if (d->hdr_len == 5) {
+                record_header(t, dir);
+                if (d->rec_left == 0 && !d->dead)
+                    d->hdr_len = 0; /* empty record */
+            }
+            continue;
+        } else {
+            size_t k = len < d->rec_left ? len : d->rec_left;
+            record_body(t, dir, buf, k);
+            buf += k;
+            len -= k;
+            d->rec_left -= (uint32_t)k;
+            if (d->rec_left == 0) {
+                if (d->rec_type == REC_CCS)
+                    d->encrypted = 1;
+                d->hdr_len = 0;
+            }
+        }
+    }
+}

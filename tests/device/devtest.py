@@ -1,0 +1,141 @@
+"""Shared pieces of the device tests and the device benchmark: test
+certificates made with openssl, the TLS server on 127.0.0.1 and QEMU runs
+of the firmware, each with a hard time bound."""
+import hashlib
+import os
+import select
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVER_NAME = "tls.device.test"   # a DNS-like name the certificate carries
+
+
+def run(cmd, cwd):
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE, timeout=60)
+
+
+def make_chain(workdir, kind, name=SERVER_NAME):
+    """Root CA -> server certificate for `name`; kind is "ecdsa" (P-256) or
+    "rsa" (2048). Returns (ca.pem, server chain pem, key)."""
+    d = os.path.join(workdir, kind)
+    os.makedirs(d, exist_ok=True)
+    if kind == "ecdsa":
+        newkey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
+    else:
+        newkey = ["-newkey", "rsa:2048"]
+    run(["openssl", "req", "-x509", "-nodes", *newkey, "-sha256", "-days", "30",
+         "-subj", "/CN=iotls device test root %s" % kind, "-keyout", "ca.key", "-out", "ca.pem",
+         "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=critical,keyCertSign,cRLSign"], d)
+    run(["openssl", "req", "-nodes", *newkey, "-subj", "/CN=%s" % name,
+         "-keyout", "server.key", "-out", "server.csr"], d)
+    with open(os.path.join(d, "ext.cnf"), "w") as f:
+        f.write("subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\n"
+                "keyUsage=critical,digitalSignature%s\nextendedKeyUsage=serverAuth\n"
+                % (name, ",keyEncipherment" if kind == "rsa" else ""))
+    run(["openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+         "-CAcreateserial", "-days", "30", "-sha256", "-extfile", "ext.cnf",
+         "-out", "server.pem"], d)
+    return (os.path.join(d, "ca.pem"), os.path.join(d, "server.pem"),
+            os.path.join(d, "server.key"))
+
+
+def make_body(workdir, size=20000):
+    """A page larger than one 16 KB TLS record. Returns (path, sha256 hex)."""
+    line = b"iotls on a Cortex-M7: the seed case, made right.\n"
+    body = (line * (size // len(line) + 1))[:size]
+    path = os.path.join(workdir, "index.txt")
+    with open(path, "wb") as f:
+        f.write(body)
+    return path, hashlib.sha256(body).hexdigest()
+
+
+class Server:
+    """tls_server.py (or another script given as `script`, with `argv`) on
+    127.0.0.1:<free port>; waits for its READY line; stopped by its PID."""
+
+    def __init__(self, cert, key, body, workdir, tag, script="tls_server.py", argv=None):
+        self.log_path = os.path.join(workdir, "server-%s.log" % tag)
+        self.log = open(self.log_path, "w")
+        if argv is None:
+            argv = ["--cert", cert, "--key", key, "--name", SERVER_NAME, "--body", body]
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, script)] + argv,
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.port = None
+        deadline = time.monotonic() + 15
+        while self.port is None and time.monotonic() < deadline:
+            r, _, _ = select.select([self.proc.stdout], [], [], 0.5)
+            if r:
+                line = self.proc.stdout.readline()
+                if not line:
+                    break
+                if line.startswith("READY "):
+                    self.port = int(line.split()[1])
+        if self.port is None:
+            self.stop()
+            raise RuntimeError("TLS server did not start; see %s" % self.log_path)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        rest = self.proc.stdout.read() if self.proc.stdout else ""
+        self.log.write(rest)
+        self.log.close()
+        with open(self.log_path) as f:
+            return f.read()
+
+
+def closed_port():
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def qemu_command(qemu, firmware, args, icount=False):
+    """qemu-system-arm for mps2-an500: semihosting and console on stdout in
+    order; user networking in which the guest's 10.0.2.2 is the host's
+    127.0.0.1. The firmware only ever dials 10.0.2.2."""
+    cmd = [qemu, "-M", "mps2-an500", "-m", "16M", "-nographic", "-monitor", "none",
+           "-kernel", firmware, "-nic", "user,model=lan9118",
+           "-chardev", "stdio,id=c0,mux=on", "-serial", "chardev:c0",
+           "-semihosting-config",
+           "enable=on,target=native,chardev=c0," + ",".join(
+               ["arg=firmware.elf"] + ["arg=%s" % a for a in args])]
+    if icount:
+        cmd += ["-icount", "shift=0"]
+    return cmd
+
+
+def run_qemu(qemu, firmware, args, timeout, icount=False):
+    """Returns (exit status, console text); status None on timeout."""
+    cmd = qemu_command(qemu, firmware, args, icount)
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+        return p.returncode, out.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate(timeout=10)
+        return None, out.decode("utf-8", "replace")
+
+
+def find_qemu(given):
+    q = given or shutil.which("qemu-system-arm")
+    if not q:
+        raise SystemExit("qemu-system-arm not found")
+    return q

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""ctest device.qemu_port_checks: the LwIP port's failure paths in QEMU.
+A closed port must give connect_refused; a server that accepts and stays
+silent must end in handshake_timeout on time (the port honours timeouts);
+an allocator that runs out at several points must give a clean error with
+nothing leaked; a normal connection afterwards must work and leak nothing."""
+import argparse
+import os
+import re
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import devtest  # noqa: E402
+
+CHECKS = ["gmtime", "connect_refused", "handshake_timeout", "handshake_timeout_on_time",
+          "alloc_failure_clean", "connect_ok", "no_leak"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--firmware", required=True)
+    ap.add_argument("--qemu")
+    ap.add_argument("--timeout", type=float, default=120)
+    args = ap.parse_args()
+    qemu = devtest.find_qemu(args.qemu)
+
+    with tempfile.TemporaryDirectory(prefix="iotls-devchk-") as work:
+        ca, chain, key = devtest.make_chain(work, "ecdsa")
+        body, _ = devtest.make_body(work, 100)
+        tls = devtest.Server(chain, key, body, work, "tls")
+        silent = None
+        try:
+            silent = devtest.Server(None, None, None, work, "silent", script="silent_server.py",
+                                    argv=[])
+            status, console = devtest.run_qemu(
+                qemu, args.firmware,
+                ["mode=checks", "host=" + devtest.SERVER_NAME, "port=%d" % tls.port, "ca=" + ca,
+                 "refused=%d" % devtest.closed_port(), "silent=%d" % silent.port,
+                 "seed=" + os.urandom(32).hex()],
+                timeout=args.timeout)
+        finally:
+            logs = [tls.stop()] + ([silent.stop()] if silent else [])
+
+    print(console)
+    failures = []
+    if status is None:
+        failures.append("QEMU did not finish within %.0f s" % args.timeout)
+    elif status != 0:
+        failures.append("firmware exit status %d, expected 0" % status)
+    for name in CHECKS:
+        results = re.findall(r"^CHECK %s: (\w+)" % name, console, re.M)
+        if not results:
+            failures.append("check %s did not run" % name)
+        elif any(r != "ok" for r in results):
+            failures.append("check %s failed" % name)
+    if not re.search(r"^checks: PASS", console, re.M):
+        failures.append("no PASS verdict")
+    if failures:
+        print("---- server logs ----\n" + "\n".join(logs))
+        print("FAIL:\n  " + "\n  ".join(failures))
+        return 1
+    print("PASS: device port checks")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Generates the test PKI with the openssl command, at test time.
+
+    pki.py --out DIR
+
+Writes into DIR (replaced as a whole, so a half-written PKI is never used):
+  ec-root, ec-int, ec-leaf          ECDSA P-256 root -> intermediate -> leaf
+  rsa-root, rsa-int, rsa-leaf       RSA-2048 root -> intermediate -> leaf
+  ec-expired, ec-future             leaves of ec-int outside their validity
+  ec-other                          leaf of ec-int for other.iotls.example only
+  ec-wrong-ip                       leaf of ec-int with only IP:127.0.0.2
+  rogue-root, rogue-int, rogue-leaf a chain nobody trusts, with the right names
+  self-signed                       a self-signed leaf with the right names
+  ed25519-root                      a CA Mbed TLS 2.28 cannot parse
+  bundle-ed25519.pem                rsa-root, ed25519-root, ec-root
+  bundle-corrupt.pem                rsa-root, a corrupted block, ec-root
+  no-cert.pem, empty.pem            CA files without any certificate
+  ec-root.der                       the EC root in DER
+  ca-dir/, empty-dir/               a CA directory (EC and RSA roots), an empty one
+  facts.json                        numbers scenarios compare against
+
+For each certificate NAME: NAME.pem (certificate), NAME.key (key) and, for
+leaves, NAME-chain.pem (leaf then intermediate, for servers that take one
+file). Good leaves carry SANs DNS:localhost, DNS:test.iotls.example,
+IP:127.0.0.1, IP:::1.
+
+Signing goes through `openssl ca` because OpenSSL 3.0's `x509 -req` cannot
+set an arbitrary notBefore (expired / not-yet-valid certificates).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+GOOD_SAN = "DNS:localhost,DNS:test.iotls.example,IP:127.0.0.1,IP:::1"
+
+CA_CONF = """\
+[ca]
+default_ca = testca
+[testca]
+dir = {dir}
+database = $dir/index.txt
+new_certs_dir = $dir/newcerts
+serial = $dir/serial
+default_md = sha256
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+email_in_dn = no
+[policy_any]
+commonName = supplied
+organizationName = optional
+[ext_root]
+basicConstraints = critical,CA:true
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[ext_int]
+basicConstraints = critical,CA:true,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ext_leaf]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = ${{ENV::IOTLS_SAN}}
+[ext_self]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+subjectAltName = ${{ENV::IOTLS_SAN}}
+"""
+
+
+class Pki:
+    def __init__(self, out, work):
+        self.out = out
+        self.work = work
+        os.makedirs(os.path.join(work, "newcerts"))
+        with open(os.path.join(work, "index.txt"), "w"):
+            pass
+        with open(os.path.join(work, "serial"), "w") as f:
+            f.write("1000\n")
+        self.conf = os.path.join(work, "ca.cnf")
+        with open(self.conf, "w") as f:
+            f.write(CA_CONF.format(dir=work))
+        self.now = datetime.datetime.now(datetime.timezone.utc)
+
+    def openssl(self, *args, san=GOOD_SAN):
+        env = dict(os.environ, IOTLS_SAN=san)
+        r = subprocess.run(["openssl", *args], capture_output=True, text=True, env=env,
+                           timeout=120)
+        if r.returncode != 0:
+            sys.exit("pki: openssl %s failed (exit %d):\n%s%s"
+                     % (" ".join(args), r.returncode, r.stdout, r.stderr))
+        return r.stdout
+
+    def path(self, name, ext):
+        return os.path.join(self.out, name + ext)
+
+    def key(self, name, kind):
+        opts = {
+            "ec": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+            "rsa": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+            "ed25519": ["-algorithm", "ED25519"],
+        }[kind]
+        self.openssl("genpkey", *opts, "-out", self.path(name, ".key"))
+
+    def date(self, days):
+        t = self.now + datetime.timedelta(days=days)
+        return t.strftime("%Y%m%d%H%M%SZ")
+
+    def cert(self, name, kind, cn, issuer=None, ext="ext_leaf", san=GOOD_SAN,
+             start=-1, end=365):
+        """Key + certificate NAME signed by issuer (None: self-signed)."""
+        self.key(name, kind)
+        csr = os.path.join(self.work, name + ".csr")
+        self.openssl("req", "-new", "-key", self.path(name, ".key"), "-subj",
+                     "/O=iotls tests/CN=" + cn, "-out", csr)
+        args = ["ca", "-batch", "-config", self.conf, "-notext", "-in", csr,
+                "-out", self.path(name, ".pem"), "-extensions", ext,
+                "-startdate", self.date(start), "-enddate", self.date(end)]
+        if issuer is None:
+            args += ["-selfsign", "-keyfile", self.path(name, ".key")]
+        else:
+            args += ["-cert", self.path(issuer, ".pem"), "-keyfile", self.path(issuer, ".key")]
+        self.openssl(*args, san=san)
+        if issuer is not None and ext == "ext_leaf":
+            self.concat(name + "-chain.pem", [name + ".pem", issuer + ".pem"])
+
+    def concat(self, target, parts):
+        """Writes parts (file names in out) one after another. Returns the
+        1-based line each part starts at."""
+        starts = []
+        line = 1
+        with open(os.path.join(self.out, target), "w") as f:
+            for p in parts:
+                with open(os.path.join(self.out, p)) as src:
+                    text = src.read()
+                starts.append(line)
+                f.write(text)
+                line += text.count("\n")
+        return starts
+
+
+def corrupted_block(pem_path):
+    """A PEM block with the shape of a certificate and garbage inside: the
+    body of a real certificate with a run of its base64 replaced."""
+    with open(pem_path) as f:
+        lines = f.read().splitlines()
+    body = lines[1:-1]
+    body[2] = "!!!!" + body[2][4:]  # not base64 at all
+    return "\n".join([lines[0]] + body + [lines[-1]]) + "\n"
+
+
+def build(out):
+    work = tempfile.mkdtemp(prefix="pki-work-", dir=os.path.dirname(out))
+    try:
+        p = Pki(out, work)
+        p.cert("ec-root", "ec", "iotls test EC root", ext="ext_root", end=3650)
+        p.cert("ec-int", "ec", "iotls test EC intermediate", "ec-root", ext="ext_int", end=1825)
+        p.cert("ec-leaf", "ec", "test.iotls.example", "ec-int")
+        p.cert("rsa-root", "rsa", "iotls test RSA root", ext="ext_root", end=3650)
+        p.cert("rsa-int", "rsa", "iotls test RSA intermediate", "rsa-root", ext="ext_int",
+               end=1825)
+        p.cert("rsa-leaf", "rsa", "test.iotls.example", "rsa-int")
+        p.cert("ec-expired", "ec", "test.iotls.example", "ec-int", start=-60, end=-30)
+        p.cert("ec-future", "ec", "test.iotls.example", "ec-int", start=30, end=400)
+        p.cert("ec-other", "ec", "other.iotls.example", "ec-int",
+               san="DNS:other.iotls.example")
+        p.cert("ec-wrong-ip", "ec", "127.0.0.2", "ec-int", san="IP:127.0.0.2")
+        p.cert("rogue-root", "ec", "iotls test EC root", ext="ext_root", end=3650)
+        p.cert("rogue-int", "ec", "iotls test EC intermediate", "rogue-root", ext="ext_int",
+               end=1825)
+        p.cert("rogue-leaf", "ec", "test.iotls.example", "rogue-int")
+        p.cert("self-signed", "ec", "test.iotls.example", ext="ext_self")
+        p.cert("ed25519-root", "ed25519", "iotls test Ed25519 root", ext="ext_root",
+               end=3650)
+
+        comment = "# iotls test bundle: three roots, one of them unusable\n"
+        with open(os.path.join(out, "comment.txt"), "w") as f:
+            f.write(comment)
+        ed_starts = p.concat("bundle-ed25519.pem",
+                             ["comment.txt", "rsa-root.pem", "ed25519-root.pem", "ec-root.pem"])
+        with open(os.path.join(out, "corrupt-block.txt"), "w") as f:
+            f.write(corrupted_block(p.path("ec-int", ".pem")))
+        bad_starts = p.concat("bundle-corrupt.pem",
+                              ["comment.txt", "rsa-root.pem", "corrupt-block.txt",
+                               "ec-root.pem"])
+        os.remove(os.path.join(out, "comment.txt"))
+        os.remove(os.path.join(out, "corrupt-block.txt"))
+        p.openssl("x509", "-in", p.path("ec-root", ".pem"), "-outform", "DER",
+                  "-out", p.path("ec-root", ".der"))
+        os.makedirs(os.path.join(out, "ca-dir"))
+        os.makedirs(os.path.join(out, "empty-dir"))
+        for root in ("ec-root.pem", "rsa-root.pem"):
+            shutil.copy(os.path.join(out, root), os.path.join(out, "ca-dir", root))
+        with open(os.path.join(out, "no-cert.pem"), "w") as f:
+            f.write("This file is meant to hold CA certificates but holds none.\n")
+        with open(os.path.join(out, "empty.pem"), "w"):
+            pass
+
+        facts = {
+            # 1-based position of the broken certificate and its BEGIN line.
+            "bundle_ed25519_index": 2,
+            "bundle_ed25519_line": ed_starts[2],
+            "bundle_corrupt_index": 2,
+            "bundle_corrupt_line": bad_starts[2],
+            "generated_utc": p.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        with open(os.path.join(out, "facts.json"), "w") as f:
+            json.dump(facts, f, indent=1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", required=True, help="directory to (re)create")
+    a = ap.parse_args()
+    if shutil.which("openssl") is None:
+        sys.exit("pki: FAILED: the openssl command is not installed (scripts/install-deps)")
+    out = os.path.abspath(a.out)
+    parent = os.path.dirname(out)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="pki-new-", dir=parent)
+    try:
+        build(tmp)
+        old = out + ".old"
+        shutil.rmtree(old, ignore_errors=True)
+        if os.path.exists(out):
+            os.rename(out, old)
+        os.rename(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    print("pki: generated in", out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Python test servers for the scenarios, one behaviour per run.
+
+    servers.py BEHAVIOUR --listen ADDR --port N [--cert CHAIN.pem --key KEY]
+               [--record FILE] [--body-size N] [--mode M] [--name NAME]
+
+Prints "ACCEPT <port>" on stdout once listening (the runner waits for that
+line), logs one line per event, and serves connections one at a time until
+it is stopped by its PID. Every loop is bounded: at most MAX_CONNECTIONS
+connections, at most LIFETIME_S seconds of life (an alarm ends a server whose
+runner died), and socket timeouts on every blocking call.
+
+Behaviours:
+  seed        TLS for one name (--name); any other SNI, or none, gets fatal
+              alert 40 (handshake_failure), like the server in seed-case.md.
+              A correct client gets an HTTP response with a small body.
+  http        HTTPS; --mode cl | chunked | close (Content-Length, chunked,
+              close-delimited body) with --body-size bytes of body.pattern();
+              404 (a Content-Length body with status 404); chunked-ext
+              (chunk extensions and a trailer).
+  truncate    HTTPS; --mode cl | close: headers and part of the body, then the
+              TCP connection is shut WITHOUT close_notify.
+              --mode notify: the same cut, but with a proper close_notify;
+              stall: the same cut, then silence; reset: the cut, then RST.
+  hangup      closes without a TLS answer: --mode fin-at-once (before reading),
+              fin or rst (after the ClientHello arrived).
+  stall       accepts TCP and never sends a byte.
+  plain       plain-text HTTP (not TLS): answers 400 to whatever arrives.
+  banner      plain text sent first (an SSH-like banner), then silence.
+  sni-record  TLS; records the SNI of each ClientHello (null if none) as a
+              JSON line in --record, then completes the handshake.
+  bad-http    HTTPS with a broken response; --mode garbage | bad-status |
+              chunk-overflow | endless-headers.
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import ssl
+import struct
+import sys
+import time
+
+import body
+
+MAX_CONNECTIONS = 50
+LIFETIME_S = 900
+IO_TIMEOUT_S = 30
+MAX_REQUEST = 64 * 1024
+ENDLESS_HEADER_BYTES = 1024 * 1024
+
+
+def log(*parts):
+    print(*parts, flush=True)
+
+
+def read_request(conn):
+    """Reads until the end of the request headers (bounded); returns bytes."""
+    data = b""
+    while b"\r\n\r\n" not in data and len(data) < MAX_REQUEST:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    log("request:", data.split(b"\r\n", 1)[0].decode("latin-1"), "(%d bytes)" % len(data))
+    return data
+
+
+def close_notify(conn):
+    try:
+        conn.unwrap().close()
+    except (OSError, ssl.SSLError) as e:
+        log("unwrap:", e)
+        conn.close()
+
+
+def close_without_notify(conn):
+    """FIN without close_notify: drop the TLS layer, then shut the TCP
+    write side and drain, so the kernel sends FIN and not RST."""
+    raw = socket.socket(fileno=conn.detach())
+    try:
+        raw.shutdown(socket.SHUT_WR)
+        raw.settimeout(5)
+        for _ in range(256):
+            if not raw.recv(4096):
+                break
+    except OSError as e:
+        log("drain:", e)
+    raw.close()
+
+
+def reset(sock):
+    """Closes with RST: SO_LINGER with a zero timeout."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def response_head(status, headers):
+    lines = ["HTTP/1.1 " + status] + ["%s: %s" % h for h in headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+
+
+def chunked(data, size=1000):
+    out = b""
+    for i in range(0, len(data), size):
+        part = data[i:i + size]
+        out += b"%x\r\n" % len(part) + part + b"\r\n"
+    return out + b"0\r\n\r\n"
+
+
+# --- behaviours: each takes (conn, args) for one accepted connection --------
+
+def serve_http(conn, a):
+    read_request(conn)
+    data = body.pattern(a.body_size)
+    if a.mode == "cl":
+        conn.sendall(response_head("200 OK", [("Content-Length", len(data)),
+                                              ("Connection", "close")]) + data)
+    elif a.mode == "chunked":
+        conn.sendall(response_head("200 OK", [("Transfer-Encoding", "chunked"),
+                                              ("Connection", "close")]) + chunked(data))
+    elif a.mode == "close":
+        conn.sendall(response_head("200 OK", [("Connection", "close")]) + data)
+    elif a.mode == "404":
+        conn.sendall(response_head("404 Not Found", [("Content-Length", len(data)),
+                                                     ("Connection", "close")]) + data)
+    elif a.mode == "chunked-ext":
+        # Chunk extensions and a trailer (RFC 9112 7.1): legal, and ignored.
+        out = b""
+        for i in range(0, len(data), 3000):
+            part = data[i:i + 3000]
+            out += b"%X;name=value;x=\"q\"\r\n" % len(part) + part + b"\r\n"
+        out += b"0;last\r\nX-Trailer: yes\r\n\r\n"
+        conn.sendall(response_head("200 OK", [("Transfer-Encoding", "chunked"),
+                                              ("Connection", "close")]) + out)
+    else:
+        sys.exit("unknown --mode for http: %s" % a.mode)
+    log("sent body of %d bytes (%s)" % (len(data), a.mode))
+    close_notify(conn)
+
+
+def serve_truncate(conn, a):
+    read_request(conn)
+    data = body.pattern(a.body_size)
+    cut = len(data) // 3
+    if a.mode == "close":
+        head = response_head("200 OK", [("Connection", "close")])
+    else:
+        head = response_head("200 OK", [("Content-Length", len(data)), ("Connection", "close")])
+    conn.sendall(head + data[:cut])
+    log("sent %d of %d body bytes, then: %s" % (cut, len(data), a.mode))
+    if a.mode == "notify":
+        close_notify(conn)
+    elif a.mode == "stall":
+        stall_until_closed(conn)
+    elif a.mode == "reset":
+        reset(conn)
+    else:
+        close_without_notify(conn)
+
+
+def serve_seed(conn, a):
+    read_request(conn)
+    data = b"hello from " + a.name.encode() + b"\n"
+    conn.sendall(response_head("200 OK", [("Content-Length", len(data)),
+                                          ("Connection", "close")]) + data)
+    close_notify(conn)
+
+
+def serve_sni_record(conn, a):
+    # The handshake (and the recording) already happened; a client that only
+    # connects closes now, a client that GETs gets a small body.
+    try:
+        req = read_request(conn)
+    except (OSError, ssl.SSLError) as e:
+        log("read:", e)
+        conn.close()
+        return
+    if req:
+        data = b"recorded\n"
+        conn.sendall(response_head("200 OK", [("Content-Length", len(data)),
+                                              ("Connection", "close")]) + data)
+    close_notify(conn)
+
+
+def serve_bad_http(conn, a):
+    read_request(conn)
+    if a.mode == "garbage":
+        conn.sendall(b"SSH-2.0-OpenSSH_9.2 this is not HTTP at all\r\n\r\n")
+    elif a.mode == "bad-status":
+        conn.sendall(b"HTTP/1.1 2x0 Maybe\r\nContent-Length: 3\r\n\r\nabc")
+    elif a.mode == "chunk-overflow":
+        conn.sendall(response_head("200 OK", [("Transfer-Encoding", "chunked")]) +
+                     b"4\r\nabcd\r\nFFFFFFFFFFFFFFFFFFFFFFFF\r\nabcd\r\n0\r\n\r\n")
+    elif a.mode == "endless-headers":
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        line = b"X-Filler: " + b"a" * 1000 + b"\r\n"
+        sent = 0
+        try:
+            while sent < ENDLESS_HEADER_BYTES:
+                conn.sendall(line)
+                sent += len(line)
+        except (OSError, ssl.SSLError) as e:
+            log("client stopped reading after %d header bytes: %s" % (sent, e))
+            conn.close()
+            return
+        log("sent %d header bytes without an end; now silent" % sent)
+        stall_until_closed(conn)
+        return
+    else:
+        sys.exit("unknown --mode for bad-http: %s" % a.mode)
+    log("sent", a.mode)
+    close_notify(conn)
+
+
+def stall_until_closed(conn):
+    """Holds the connection, sending nothing, until the client goes away."""
+    conn.settimeout(LIFETIME_S)
+    try:
+        while conn.recv(4096):
+            pass
+    except (OSError, ssl.SSLError) as e:
+        log("stall ended:", e)
+    log("client closed")
+    conn.close()
+
+
+def serve_plain(conn, a):
+    first = conn.recv(4096)
+    log("received %d bytes, first %s" % (len(first), first[:8].hex()))
+    page = b"<html><body>400 Bad Request: this is plain HTTP</body></html>\n"
+    conn.sendall(response_head("400 Bad Request", [("Content-Type", "text/html"),
+                                                   ("Content-Length", len(page)),
+                                                   ("Connection", "close")]) + page)
+    conn.close()
+
+
+def serve_hangup(conn, a):
+    """Ends the TCP connection before any TLS answer: --mode fin-at-once (FIN
+    before reading anything), fin or rst (FIN or RST once the ClientHello
+    has arrived, so that the client is surely past its TCP connect)."""
+    if a.mode != "fin-at-once":
+        first = conn.recv(4096)
+        log("received %d bytes, first %s" % (len(first), first[:8].hex()))
+    if a.mode == "rst":
+        reset(conn)
+    else:
+        conn.close()
+    log("hung up (%s)" % a.mode)
+
+
+def serve_banner(conn, a):
+    conn.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+    stall_until_closed(conn)
+
+
+# --- TLS contexts ----------------------------------------------------------------
+
+def tls_context(a, sni_callback=None):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(a.cert, a.key)
+    if sni_callback is not None:
+        ctx.sni_callback = sni_callback
+    return ctx
+
+
+def seed_context(a):
+    def on_sni(sslobj, server_name, ctx):
+        if server_name != a.name:
+            log("sni %r: answering fatal alert 40" % server_name)
+            return ssl.ALERT_DESCRIPTION_HANDSHAKE_FAILURE
+        log("sni %r: accepted" % server_name)
+        return None
+    return tls_context(a, on_sni)
+
+
+def record_context(a):
+    def on_sni(sslobj, server_name, ctx):
+        log("sni %r" % server_name)
+        with open(a.record, "a") as f:
+            f.write(json.dumps({"sni": server_name}) + "\n")
+        return None
+    return tls_context(a, on_sni)
+
+
+BEHAVIOURS = {
+    # name: (make TLS context or None for plain TCP, serve one connection)
+    "seed": (seed_context, serve_seed),
+    "http": (tls_context, serve_http),
+    "truncate": (tls_context, serve_truncate),
+    "stall": (None, lambda conn, a: stall_until_closed(conn)),
+    "plain": (None, serve_plain),
+    "banner": (None, serve_banner),
+    "hangup": (None, serve_hangup),
+    "sni-record": (record_context, serve_sni_record),
+    "bad-http": (tls_context, serve_bad_http),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("behaviour", choices=sorted(BEHAVIOURS))
+    ap.add_argument("--listen", default="127.0.0.1")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--cert", help="certificate chain file (leaf first)")
+    ap.add_argument("--key")
+    ap.add_argument("--record", help="file the sni-record server appends to")
+    ap.add_argument("--body-size", type=int, default=2048)
+    ap.add_argument("--mode", default="cl")
+    ap.add_argument("--name", default="test.iotls.example", help="the seed server's name")
+    a = ap.parse_args()
+    if a.listen not in ("127.0.0.1", "::1"):
+        sys.exit("servers.py: refusing to listen on %s: loopback only" % a.listen)
+
+    # Ends a server whose runner is gone; SIGTERM from the runner ends it now.
+    signal.alarm(LIFETIME_S)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+    make_ctx, serve = BEHAVIOURS[a.behaviour]
+    ctx = make_ctx(a) if make_ctx else None
+    if a.behaviour == "sni-record" and not a.record:
+        sys.exit("servers.py: sni-record needs --record FILE")
+
+    family = socket.AF_INET6 if ":" in a.listen else socket.AF_INET
+    lsock = socket.socket(family, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind((a.listen, a.port))
+    lsock.listen(8)
+    log("ACCEPT %d" % lsock.getsockname()[1])
+
+    for n in range(MAX_CONNECTIONS):
+        conn, peer = lsock.accept()
+        log("connection %d from %s" % (n + 1, peer[0]))
+        conn.settimeout(IO_TIMEOUT_S)
+        started = time.monotonic()
+        try:
+            if ctx is not None:
+                conn = ctx.wrap_socket(conn, server_side=True)
+                log("handshake done: %s %s" % (conn.version(), conn.cipher()[0]))
+            serve(conn, a)
+        except (OSError, ssl.SSLError) as e:
+            log("connection %d failed: %s" % (n + 1, e))
+            try:
+                conn.close()
+            except OSError:
+                pass
+        log("connection %d done in %.3f s" % (n + 1, time.monotonic() - started))
+    log("served %d connections: exiting" % MAX_CONNECTIONS)
+
+
+if __name__ == "__main__":
+    main()

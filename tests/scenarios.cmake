@@ -1,0 +1,49 @@
+# Scenarios against real servers on loopback (tests/scenarios/*.toml, run by
+# tests/harness/run.py; see docs/testing.md). Included by tests/CMakeLists.txt.
+#
+#   pki                          fixture: generates the test PKI (openssl)
+#   scenario.NAME                the tool, build/bin/iotls
+#   scenario.NAME.asan           the ASan+UBSan tool, build/bin/iotls-asan
+#   scenario.NAME.valgrind       the tool under valgrind, leaks are failures
+
+find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+find_program(IOTLS_OPENSSL openssl REQUIRED)
+
+set(IOTLS_HARNESS_DIR ${CMAKE_CURRENT_SOURCE_DIR}/harness)
+set(IOTLS_PKI_DIR ${CMAKE_CURRENT_BINARY_DIR}/pki)
+set(IOTLS_SCENARIO_LOGS ${CMAKE_CURRENT_BINARY_DIR}/scenario-logs)
+
+# The list of scenarios is read at configure time; editing a scenario file
+# (or adding one) re-runs the configure step.
+file(GLOB IOTLS_SCENARIO_FILES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/*.toml)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+    ${IOTLS_SCENARIO_FILES} ${IOTLS_HARNESS_DIR}/catalog.py)
+execute_process(
+    COMMAND ${Python3_EXECUTABLE} ${IOTLS_HARNESS_DIR}/run.py --list
+    OUTPUT_VARIABLE IOTLS_SCENARIOS ERROR_VARIABLE err RESULT_VARIABLE rc
+    OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0 OR IOTLS_SCENARIOS STREQUAL "")
+  message(FATAL_ERROR "tests/harness/run.py --list failed (${rc}): ${err}")
+endif()
+
+add_test(NAME pki COMMAND ${Python3_EXECUTABLE} ${IOTLS_HARNESS_DIR}/pki.py --out ${IOTLS_PKI_DIR})
+set_tests_properties(pki PROPERTIES FIXTURES_SETUP pki LABELS scenario TIMEOUT 120)
+
+set(run ${Python3_EXECUTABLE} ${IOTLS_HARNESS_DIR}/run.py)
+set(common --pki ${IOTLS_PKI_DIR} --logs ${IOTLS_SCENARIO_LOGS})
+foreach(name ${IOTLS_SCENARIOS})
+  add_test(NAME scenario.${name}
+      COMMAND ${run} ${name} --iotls $<TARGET_FILE:iotls_tool> ${common})
+  set(tests scenario.${name})
+  if(IOTLS_ASAN_VARIANT)
+    add_test(NAME scenario.${name}.asan
+        COMMAND ${run} ${name} --iotls $<TARGET_FILE:iotls_tool-asan> --wrap asan ${common})
+    list(APPEND tests scenario.${name}.asan)
+  endif()
+  add_test(NAME scenario.${name}.valgrind
+      COMMAND ${run} ${name} --iotls $<TARGET_FILE:iotls_tool> --wrap valgrind ${common})
+  list(APPEND tests scenario.${name}.valgrind)
+  # The runner has its own watchdogs; this outer bound only catches a hung
+  # runner.
+  set_tests_properties(${tests} PROPERTIES FIXTURES_REQUIRED pki LABELS scenario TIMEOUT 300)
+endforeach()

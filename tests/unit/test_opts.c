@@ -1,0 +1,209 @@
+/*
+ * Option parsing: every option, and the refusals (unknown option, missing
+ * value, bad numbers, conflicting options).
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "check.h"
+#include "exitcode.h"
+#include "opts.h"
+
+static char err[256];
+static iotls_cli_opts o;
+
+/* Parses a NULL-terminated list of arguments (argv[0] added). */
+static int parse(const char *a0, ...)
+{
+    char *argv[32];
+    int argc = 0;
+    va_list ap;
+    const char *a;
+
+    argv[argc++] = (char *)"iotls";
+    va_start(ap, a0);
+    for (a = a0; a && argc < 31; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    argv[argc] = NULL;
+    err[0] = '\0';
+    return iotls_cli_opts_parse(argc, argv, &o, err, sizeof err);
+}
+
+static void test_seconds(void)
+{
+    uint32_t ms = 0;
+    CHECK(iotls_cli_seconds_parse("10", &ms) == 0 && ms == 10000);
+    CHECK(iotls_cli_seconds_parse("0.5", &ms) == 0 && ms == 500);
+    CHECK(iotls_cli_seconds_parse(".25", &ms) == 0 && ms == 250);
+    CHECK(iotls_cli_seconds_parse("1.", &ms) == 0 && ms == 1000);
+    CHECK(iotls_cli_seconds_parse("0.0001", &ms) == 0 && ms == 1); /* rounded up */
+    CHECK(iotls_cli_seconds_parse("2.5000", &ms) == 0 && ms == 2500);
+    CHECK(iotls_cli_seconds_parse("0", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse("0.000", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse("", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse(".", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse("-1", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse("abc", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse("1e3", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse("1.2.3", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse("5s", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse("4294968", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse("99999999999999999999", &ms) == -1);
+    CHECK(iotls_cli_seconds_parse(NULL, &ms) == -1);
+}
+
+static void test_good(void)
+{
+    CHECK(parse("get", "https://h/x", NULL) == 0);
+    CHECK_INT(o.command, IOTLS_CLI_CMD_GET);
+    CHECK_STR(o.url.host, "h");
+    CHECK_STR(o.url.path, "/x");
+
+    CHECK(parse("--cacert", "ca.pem", "--capath", "/etc/ssl/certs", "--resolve",
+                "h:443:127.0.0.1", "--resolve", "h:8443:[::1]", "--connect-timeout", "0.5",
+                "-m", "3", "-v", "-o", "out.bin", "-i", "--sni", "mbed TLS Server 1", "--debug",
+                "3", "--json", "get", "https://h/", NULL) == 0);
+    CHECK_STR(o.cacert, "ca.pem");
+    CHECK_STR(o.capath, "/etc/ssl/certs");
+    CHECK_INT(o.n_resolve, 2);
+    CHECK_STR(o.resolve[1].addr, "::1");
+    CHECK_INT(o.connect_timeout_ms, 500);
+    CHECK_INT(o.max_time_ms, 3000);
+    CHECK_INT(o.verbose, 1);
+    CHECK_STR(o.output, "out.bin");
+    CHECK_INT(o.include_headers, 1);
+    CHECK_STR(o.sni, "mbed TLS Server 1");
+    CHECK_INT(o.debug, 3);
+    CHECK_INT(o.json, 1);
+
+    /* options after the command, --opt=value, short clusters, -oFILE */
+    CHECK(parse("connect", "h:8443", "--max-time=1.5", "--no-sni", "-v", NULL) == 0);
+    CHECK_INT(o.command, IOTLS_CLI_CMD_CONNECT);
+    CHECK_INT(o.url.port, 8443);
+    CHECK_INT(o.max_time_ms, 1500);
+    CHECK_INT(o.no_sni, 1);
+    CHECK(parse("get", "-vio", "f.txt", "https://h/", NULL) == 0);
+    CHECK_INT(o.verbose, 1);
+    CHECK_INT(o.include_headers, 1);
+    CHECK_STR(o.output, "f.txt");
+    CHECK(parse("get", "-ofile", "https://h/", NULL) == 0);
+    CHECK_STR(o.output, "file");
+    CHECK(parse("get", "--", "https://h/", NULL) == 0);
+    CHECK_STR(o.target, "https://h/");
+
+    CHECK(parse("demo", NULL) == 0);
+    CHECK_INT(o.command, IOTLS_CLI_CMD_DEMO);
+    CHECK(parse("demo", "-v", "--debug", "1", NULL) == 0);
+    CHECK(parse("--help", NULL) == 0);
+    CHECK_INT(o.command, IOTLS_CLI_CMD_HELP);
+    CHECK(parse("-h", NULL) == 0);
+    CHECK_INT(o.command, IOTLS_CLI_CMD_HELP);
+    CHECK(parse("get", "--help", NULL) == 0);
+    CHECK_INT(o.command, IOTLS_CLI_CMD_HELP);
+    CHECK(parse("--version", NULL) == 0);
+    CHECK_INT(o.command, IOTLS_CLI_CMD_VERSION);
+}
+
+static int bad(const char *want)
+{
+    return strchr(err, '\n') == NULL && err[0] != '\0' && strstr(err, want) != NULL;
+}
+
+static void test_bad(void)
+{
+    CHECK(parse(NULL) == -1 && bad("no command"));
+    CHECK(parse("fetch", "https://h/", NULL) == -1 && bad("unknown command"));
+    CHECK(parse("get", "--frobnicate", "https://h/", NULL) == -1 && bad("--frobnicate"));
+    CHECK(parse("get", "-k", "https://h/", NULL) == -1 && bad("-k"));
+    CHECK(parse("get", "-vk", "https://h/", NULL) == -1 && bad("-k"));
+    CHECK(parse("get", "https://h/", "--cacert", NULL) == -1 && bad("needs a value"));
+    CHECK(parse("get", "https://h/", "-o", NULL) == -1 && bad("needs a value"));
+    CHECK(parse("get", "https://h/", "--json=1", NULL) == -1 && bad("takes no value"));
+    CHECK(parse("get", NULL) == -1 && bad("missing URL"));
+    CHECK(parse("connect", NULL) == -1 && bad("missing HOST"));
+    CHECK(parse("get", "https://h/", "https://i/", NULL) == -1 && bad("unexpected"));
+    CHECK(parse("get", "http://h/", NULL) == -1 && bad("TLS only"));
+    CHECK(parse("connect", "h:70000", NULL) == -1 && bad("port"));
+    CHECK(parse("get", "--connect-timeout", "abc", "https://h/", NULL) == -1 && bad("seconds"));
+    CHECK(parse("get", "--connect-timeout", "-1", "https://h/", NULL) == -1 && bad("seconds"));
+    CHECK(parse("get", "-m", "0", "https://h/", NULL) == -1 && bad("seconds"));
+    CHECK(parse("get", "--max-time", "1x", "https://h/", NULL) == -1 && bad("seconds"));
+    CHECK(parse("get", "--debug", "5", "https://h/", NULL) == -1 && bad("0 to 4"));
+    CHECK(parse("get", "--debug", "x", "https://h/", NULL) == -1 && bad("0 to 4"));
+    CHECK(parse("get", "--debug", "", "https://h/", NULL) == -1 && bad("0 to 4"));
+    CHECK(parse("get", "--debug", "12", "https://h/", NULL) == -1 && bad("0 to 4"));
+    CHECK(parse("get", "--resolve", "h:443", "https://h/", NULL) == -1 && bad("HOST:PORT:ADDR"));
+    CHECK(parse("get", "--resolve", "h:0:127.0.0.1", "https://h/", NULL) == -1 && bad("port"));
+    CHECK(parse("get", "--resolve", "h:443:nothost", "https://h/", NULL) == -1 && bad("IP"));
+    CHECK(parse("get", "--sni", "", "https://h/", NULL) == -1 && bad("empty"));
+    CHECK(parse("get", "--sni", "a\tb", "https://h/", NULL) == -1 && bad("printable"));
+    CHECK(parse("get", "--sni", "x", "--no-sni", "https://h/", NULL) == -1 && bad("together"));
+    CHECK(parse("connect", "-o", "f", "h", NULL) == -1 && bad("get only"));
+    CHECK(parse("connect", "-i", "h", NULL) == -1 && bad("get only"));
+    CHECK(parse("demo", "extra", NULL) == -1 && bad("no arguments"));
+    CHECK(parse("demo", "--json", NULL) == -1 && bad("demo"));
+    CHECK(parse("get", "--cacert", "", "https://h/", NULL) == -1 && bad("empty"));
+    {
+        char sni[300];
+        memset(sni, 'a', 254);
+        sni[254] = '\0';
+        CHECK(parse("get", "--sni", sni, "https://h/", NULL) == -1 && bad("too long"));
+    }
+    {
+        /* one more than IOTLS_CLI_MAX_RESOLVE (8) */
+        const char *r = "h:443:127.0.0.1";
+        CHECK(parse("get", "--resolve", r, "--resolve", r, "--resolve", r, "--resolve", r,
+                    "--resolve", r, "--resolve", r, "--resolve", r, "--resolve", r, "--resolve", r,
+                    "https://h/", NULL) == -1 && bad("too many"));
+    }
+}
+
+static void test_usage(void)
+{
+    const char *u = iotls_cli_usage();
+    CHECK(strstr(u, "--cacert") != NULL);
+    CHECK(strstr(u, "Exit codes") != NULL);
+    CHECK(strstr(u, "11  HTTP") != NULL);
+    CHECK(strstr(u, "discarded") != NULL);
+}
+
+static void test_exit_codes(void)
+{
+    CHECK_INT(iotls_cli_exit_code(IOTLS_OK, IOTLS_STAGE_NONE), 0);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_ALLOC, IOTLS_STAGE_HANDSHAKE), 1);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_ENTROPY, IOTLS_STAGE_SETUP), 1);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_HOSTNAME, IOTLS_STAGE_SETUP), 2);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_TRUST_READ, IOTLS_STAGE_SETUP), 3);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_TRUST_EMPTY, IOTLS_STAGE_SETUP), 3);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_TRUST_EMPTY, IOTLS_STAGE_NONE), 3);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_DNS, IOTLS_STAGE_DNS), 4);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_DNS_TIMEOUT, IOTLS_STAGE_DNS), 4);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_CONNECT_REFUSED, IOTLS_STAGE_CONNECT), 5);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_CONNECT_TIMEOUT, IOTLS_STAGE_CONNECT), 5);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_ALERT_RECEIVED, IOTLS_STAGE_HANDSHAKE), 6);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_NOT_TLS, IOTLS_STAGE_HANDSHAKE), 6);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_HANDSHAKE_TIMEOUT, IOTLS_STAGE_HANDSHAKE), 6);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_PROTOCOL_VERSION, IOTLS_STAGE_HANDSHAKE), 6);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_VERIFY, IOTLS_STAGE_VERIFY), 7);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_VERIFY, IOTLS_STAGE_HANDSHAKE), 7);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_TRUNCATED, IOTLS_STAGE_READ), 8);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_READ_TIMEOUT, IOTLS_STAGE_READ), 8);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_RESET, IOTLS_STAGE_READ), 8);     /* by stage */
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_RESET, IOTLS_STAGE_HANDSHAKE), 6);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_WRITE, IOTLS_STAGE_WRITE), 9);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_WRITE_TIMEOUT, IOTLS_STAGE_WRITE), 9);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_CLOSE, IOTLS_STAGE_CLOSE), 10);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_NOT_CONNECTED, IOTLS_STAGE_NONE), 1);
+    CHECK_INT(iotls_cli_exit_code(-999, IOTLS_STAGE_NONE), 1);
+}
+
+int main(void)
+{
+    test_exit_codes();
+    test_seconds();
+    test_good();
+    test_bad();
+    test_usage();
+    return CHECK_DONE();
+}
