@@ -51,8 +51,7 @@ int iotls_bio_send(void *ctx, const unsigned char *buf, size_t len)
         return port_failure(c, r == 0 ? IOTLS_PORT_ERROR : r, sys_err, 0);
     c->last_port_rc = IOTLS_PORT_RC_NONE;
     c->err.wire.bytes_sent += (uint32_t)r;
-    if (c->tap != NULL)
-        iotls_tap_feed((iotls_tap *)c->tap, IOTLS_TAP_OUT, buf, (size_t)r);
+    iotls_tap_feed(IOTLS_TAP(c), IOTLS_TAP_OUT, buf, (size_t)r);
     return r;
 }
 
@@ -77,7 +76,6 @@ int iotls_bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t t
         return port_failure(c, r, sys_err, 1);
     c->last_port_rc = IOTLS_PORT_RC_NONE;
     c->err.wire.bytes_received += (uint32_t)r;
-    if (c->tap != NULL)
-        iotls_tap_feed((iotls_tap *)c->tap, IOTLS_TAP_IN, buf, (size_t)r);
+    iotls_tap_feed(IOTLS_TAP(c), IOTLS_TAP_IN, buf, (size_t)r);
     return r;
 }

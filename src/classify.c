@@ -60,7 +60,7 @@ void iotls_fail(iotls_conn *c, iotls_err code, iotls_stage stage, int mbedtls_co
 
 static int too_large(const iotls_conn *c)
 {
-    return iotls_tap_max_plain_len((const iotls_tap *)c->tap) > MBEDTLS_SSL_IN_CONTENT_LEN ||
+    return iotls_tap_max_plain_len(IOTLS_TAP(c)) > MBEDTLS_SSL_IN_CONTENT_LEN ||
            c->err.wire.max_record_len > MAX_IN_RECORD;
 }
 

@@ -125,8 +125,10 @@ int iotls_conn_setup(iotls_conn *c, const iotls_conf *conf)
         return IOTLS_ERR_USAGE;
     }
     c->conf = conf;
-    c->tap = iotls_tap_new(&c->err.wire);
-    if (c->tap == NULL) {
+    c->priv = iotls_port_calloc(1, sizeof(iotls_conn_priv));
+    if (c->priv != NULL)
+        IOTLS_PRIV(c)->tap = iotls_tap_new(&c->err.wire);
+    if (IOTLS_TAP(c) == NULL) {
         c->err.alloc_failures++;
         iotls_fail(c, IOTLS_ERR_ALLOC, IOTLS_STAGE_SETUP, 0, 0);
         return IOTLS_ERR_ALLOC;
@@ -410,7 +412,9 @@ int iotls_conn_close(iotls_conn *c)
             ret = mbedtls_ssl_close_notify(&c->ssl);
         } while ((ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) &&
                  (c->deadline_ms == 0 || iotls_port_now_ms() < c->deadline_ms));
-        if (ret != 0)
+        /* After the peer's own close_notify ours is a courtesy: the peer
+         * may already be gone, and that is no failure. */
+        if (ret != 0 && c->state != CONN_PEER_CLOSED)
             rc = iotls_classify(c, IOTLS_STAGE_CLOSE, ret);
     } else if (c->err.code != IOTLS_OK) {
         rc = c->err.code;
@@ -430,8 +434,15 @@ void iotls_conn_free(iotls_conn *c)
         return;
     iotls_port_close(c->sock);
     c->sock = NULL;
-    iotls_tap_delete((iotls_tap *)c->tap);
-    c->tap = NULL;
+    if (c->priv != NULL) {
+        iotls_tap_delete(IOTLS_PRIV(c)->tap);
+        if (IOTLS_PRIV(c)->failed_chain != NULL) {
+            mbedtls_x509_crt_free(IOTLS_PRIV(c)->failed_chain);
+            iotls_port_free(IOTLS_PRIV(c)->failed_chain);
+        }
+        iotls_port_free(c->priv);
+        c->priv = NULL;
+    }
     mbedtls_ssl_free(&c->ssl);
     mbedtls_ssl_config_free(&c->ssl_conf);
     mbedtls_ctr_drbg_free(&c->drbg);
@@ -495,11 +506,14 @@ const mbedtls_x509_crt *iotls_conn_peer_chain(const iotls_conn *c)
 #if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
     if (c->ssl.session != NULL)
         return c->ssl.session->peer_cert;
-    /* After a failed verification the chain is still in the session being
-     * negotiated: reports want it most then. */
-    if (c->ssl.session_negotiate != NULL)
+    /* During a handshake the chain is in the session being negotiated;
+     * after a failed verification only iotls's copy is left. */
+    if (c->ssl.session_negotiate != NULL && c->ssl.session_negotiate->peer_cert != NULL)
         return c->ssl.session_negotiate->peer_cert;
 #endif
+    if (c->priv != NULL && IOTLS_PRIV(c)->failed_chain != NULL &&
+        IOTLS_PRIV(c)->failed_chain->raw.p != NULL)
+        return IOTLS_PRIV(c)->failed_chain;
     return NULL;
 }
 

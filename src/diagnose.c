@@ -62,9 +62,10 @@ static const char *const cause_names[IOTLS_CAUSE_END] = {
 
 const char *iotls_cause_name(iotls_cause cause)
 {
-    if ((int)cause < 0 || (int)cause >= IOTLS_CAUSE_END)
+    unsigned u = (unsigned)cause; /* enums may be unsigned (short enums on ARM) */
+    if (u >= IOTLS_CAUSE_END)
         return NULL;
-    return cause_names[cause];
+    return cause_names[u];
 }
 
 iotls_cause iotls_cause_from_name(const char *name)
@@ -97,6 +98,24 @@ void iotls_diag_input_init(iotls_diag_input *in)
         memset(in, 0, sizeof(*in));
 }
 
+void iotls_diag_input_from_conn(iotls_diag_input *in, const iotls_conn *c, const iotls_conf *conf)
+{
+    if (in == NULL)
+        return;
+    if (c != NULL) {
+        if (conf == NULL)
+            conf = c->conf;
+        in->host = c->err.host[0] != '\0' ? c->err.host : NULL;
+        in->peer_chain = iotls_conn_peer_chain(c);
+    }
+    if (conf != NULL) {
+        in->trust = conf->trust;
+        in->client_cert_configured = conf->client_cert != NULL;
+        in->sni_overridden = conf->sni_mode == IOTLS_SNI_CUSTOM;
+        in->sni_disabled = conf->sni_mode == IOTLS_SNI_NONE;
+    }
+}
+
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's method). */
 static int64_t days_from_civil(int64_t y, int m, int d)
 {
@@ -120,7 +139,7 @@ int64_t iotls_build_time(const char *date)
             break;
     if (m == 12)
         return 0;
-    for (i = 4; i < 6; i++) {   /* __DATE__ pads the day with a space */
+    for (i = 4; i < 6; i++) { /* __DATE__ pads the day with a space */
         if (date[i] == ' ' && i == 4)
             continue;
         if (date[i] < '0' || date[i] > '9')
@@ -263,7 +282,7 @@ static void raw_facts(iotls_diag_ctx *x)
     const iotls_error *e = x->e;
     char flags[160];
     iotls_diag_add_evidence(x, "error %s (%d) at stage %s", iotls_err_name(e->code), (int)e->code,
-                        iotls_stage_name(e->stage));
+                            iotls_stage_name(e->stage));
     if (e->mbedtls_code != 0)
         iotls_diag_add_evidence(x, "Mbed TLS returned -0x%04x", (unsigned)-e->mbedtls_code);
     if (e->sys_errno != 0)
@@ -274,18 +293,18 @@ static void raw_facts(iotls_diag_ctx *x)
     }
     if (e->wire.alert_received >= 0)
         iotls_diag_add_evidence(x, "server sent alert %d (%s), level %d", e->wire.alert_received,
-                            iotls_alert_name(e->wire.alert_received),
-                            e->wire.alert_received_level);
+                                iotls_alert_name(e->wire.alert_received),
+                                e->wire.alert_received_level);
     if (e->wire.alert_sent >= 0)
         iotls_diag_add_evidence(x, "iotls sent alert %d (%s)", e->wire.alert_sent,
-                            iotls_alert_name(e->wire.alert_sent));
+                                iotls_alert_name(e->wire.alert_sent));
     if (e->detail[0] != '\0')
         iotls_diag_add_evidence(x, "detail: %s", e->detail);
 }
 
 int iotls_diagnose(const iotls_error *e, const iotls_diag_input *in, iotls_diagnosis *out)
 {
-    static const iotls_diag_input none;   /* all zero: nothing known */
+    static const iotls_diag_input none; /* all zero: nothing known */
     iotls_diag_ctx x;
     if (e == NULL || out == NULL)
         return IOTLS_ERR_USAGE;
@@ -330,7 +349,7 @@ int iotls_diagnose(const iotls_error *e, const iotls_diag_input *in, iotls_diagn
 
 typedef struct out_buf {
     char *p;
-    size_t len, n;   /* n: what would have been written */
+    size_t len, n; /* n: what would have been written */
 } out_buf;
 
 static void put(out_buf *o, const char *label, const char *text)
@@ -338,8 +357,8 @@ static void put(out_buf *o, const char *label, const char *text)
     int r;
     if (text == NULL || text[0] == '\0')
         return;
-    r = snprintf(o->n < o->len ? o->p + o->n : NULL, o->n < o->len ? o->len - o->n : 0,
-                 "%s%s\n", label, text);
+    r = snprintf(o->n < o->len ? o->p + o->n : NULL, o->n < o->len ? o->len - o->n : 0, "%s%s\n",
+                 label, text);
     if (r > 0)
         o->n += (size_t)r;
 }

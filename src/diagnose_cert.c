@@ -27,8 +27,9 @@
 #define BADCERT_TRUST (MBEDTLS_X509_BADCERT_NOT_TRUSTED)
 #define BADCERT_NAME (MBEDTLS_X509_BADCERT_CN_MISMATCH | IOTLS_BADCERT_IP_MISMATCH)
 #define BADCERT_DATES (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE)
-#define BADCERT_USAGE (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE | \
-                       MBEDTLS_X509_BADCERT_NS_CERT_TYPE)
+#define BADCERT_USAGE                                                                              \
+    (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |                         \
+     MBEDTLS_X509_BADCERT_NS_CERT_TYPE)
 
 static int64_t x509_epoch(const mbedtls_x509_time *t)
 {
@@ -69,7 +70,8 @@ static int chain_len(const mbedtls_x509_crt *c)
     return n;
 }
 
-static const mbedtls_x509_crt *trust_find_subject(const iotls_trust *t, const mbedtls_x509_buf *name)
+static const mbedtls_x509_crt *trust_find_subject(const iotls_trust *t,
+                                                  const mbedtls_x509_buf *name)
 {
     const mbedtls_x509_crt *c;
     int guard = 0;
@@ -96,7 +98,7 @@ static void names_text(const mbedtls_x509_crt *c, char *buf, size_t len)
     buf[0] = '\0';
     for (s = &c->subject_alt_names; s != NULL && used + 4 < len; s = s->next) {
         if (s->buf.len == 0 || (s->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK) != 2)
-            continue;   /* dNSName is [2] */
+            continue; /* dNSName is [2] */
         int r = snprintf(buf + used, len - used, "%s%.*s", n++ ? ", " : "", (int)s->buf.len,
                          (const char *)s->buf.p);
         if (r < 0)
@@ -106,7 +108,7 @@ static void names_text(const mbedtls_x509_crt *c, char *buf, size_t len)
             used = len - 1;
     }
     if (n == 0) {
-        char dn[160];
+        char dn[120];
         dn_text(&c->subject, dn, sizeof(dn));
         snprintf(buf, len, "no DNS names; subject %s", dn);
     }
@@ -129,8 +131,10 @@ static int name_match(const char *pattern, size_t plen, const char *name)
         return 0;
     for (i = 0; i < plen; i++) {
         char a = pattern[i], b = name[i];
-        if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
-        if (b >= 'A' && b <= 'Z') b = (char)(b - 'A' + 'a');
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z')
+            b = (char)(b - 'A' + 'a');
         if (a != b)
             return 0;
     }
@@ -165,9 +169,10 @@ static int clock_rule(iotls_diag_ctx *x)
         }
     }
     iotls_diag_add_evidence(x, "verify flags: %s%s",
-                        e->verify_flags & MBEDTLS_X509_BADCERT_FUTURE ? "future " : "",
-                        e->verify_flags & MBEDTLS_X509_BADCERT_EXPIRED ? "expired" : "");
-    iotls_diag_summary(x, "the local clock is not set, so the certificate's validity dates "
+                            e->verify_flags & MBEDTLS_X509_BADCERT_FUTURE ? "future " : "",
+                            e->verify_flags & MBEDTLS_X509_BADCERT_EXPIRED ? "expired" : "");
+    iotls_diag_summary(x,
+                       "the local clock is not set, so the certificate's validity dates "
                        "cannot be checked: it looks %s",
                        e->verify_flags & MBEDTLS_X509_BADCERT_FUTURE ? "not yet valid" : "expired");
     iotls_diag_conclude(x, IOTLS_CAUSE_CLOCK_NOT_SET, IOTLS_DIAG_CERTAIN);
@@ -182,17 +187,20 @@ static int name_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
     if ((e->verify_flags & BADCERT_NAME) == 0)
         return 0;
     iotls_diag_add_evidence(x, "certificate name check failed for \"%s\"%s",
-                        e->verify_name[0] ? e->verify_name : x->host,
-                        e->verify_flags & IOTLS_BADCERT_IP_MISMATCH ? " (IP address SANs)" : "");
+                            e->verify_name[0] ? e->verify_name : x->host,
+                            e->verify_flags & IOTLS_BADCERT_IP_MISMATCH ? " (IP address SANs)"
+                                                                        : "");
     if (leaf != NULL) {
         names_text(leaf, names, sizeof(names));
         iotls_diag_add_evidence(x, "server certificate names: %s", names);
         covers_host = !x->host_is_ip && cert_covers(leaf, x->host);
     }
     if (iotls_diag_sni_differs(x)) {
-        iotls_diag_add_evidence(x, "ClientHello SNI: \"%s\" but dialed host: \"%s\"%s", x->sni,
-                            x->host, covers_host ? "; the certificate is valid for the dialed host" : "");
-        iotls_diag_summary(x, "the certificate was checked against the SNI override \"%s\", "
+        iotls_diag_add_evidence(
+            x, "ClientHello SNI: \"%s\" but dialed host: \"%s\"%s", x->sni, x->host,
+            covers_host ? "; the certificate is valid for the dialed host" : "");
+        iotls_diag_summary(x,
+                           "the certificate was checked against the SNI override \"%s\", "
                            "not the dialed host \"%s\"%s",
                            x->sni, x->host,
                            covers_host ? ", which the certificate does cover" : "");
@@ -201,20 +209,25 @@ static int name_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
     }
     if (x->sni == NULL) {
         iotls_diag_add_evidence(x, "ClientHello carried no SNI (%s)",
-                            x->host_is_ip ? "the host is an IP literal" : "disabled by the user");
+                                x->host_is_ip ? "the host is an IP literal"
+                                              : "disabled by the user");
         if (x->host_is_ip) {
-            iotls_diag_add_candidate(x, IOTLS_CAUSE_HOSTNAME_MISMATCH,
-                                 "the certificate does not list the IP address %s; certificates "
-                                 "name hosts, so dial the name", x->host);
+            iotls_diag_add_candidate(
+                x, IOTLS_CAUSE_HOSTNAME_MISMATCH,
+                "the certificate does not list the IP address %s; certificates "
+                "name hosts, so dial the name",
+                x->host);
             iotls_diag_add_candidate(x, IOTLS_CAUSE_SNI_MISSING,
-                                 "without SNI a server with several names sends its default "
-                                 "certificate, which may be for another name");
+                                     "without SNI a server with several names sends its default "
+                                     "certificate, which may be for another name");
         } else {
             iotls_diag_add_candidate(x, IOTLS_CAUSE_SNI_MISSING,
-                                 "no SNI was sent, so the server sent its default certificate, "
-                                 "not the one for \"%s\"", x->host);
+                                     "no SNI was sent, so the server sent its default certificate, "
+                                     "not the one for \"%s\"",
+                                     x->host);
             iotls_diag_add_candidate(x, IOTLS_CAUSE_HOSTNAME_MISMATCH,
-                                 "the server's certificate may simply not list \"%s\"", x->host);
+                                     "the server's certificate may simply not list \"%s\"",
+                                     x->host);
         }
         iotls_diag_conclude(x, IOTLS_CAUSE_UNKNOWN, IOTLS_DIAG_LIKELY);
         return 1;
@@ -247,12 +260,15 @@ static int trust_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
         return 0;
     if (leaf == NULL) {
         iotls_diag_add_evidence(x, "verify flag not_trusted; the peer chain is not available");
-        iotls_diag_add_candidate(x, IOTLS_CAUSE_UNKNOWN_CA, "the chain ends at a CA the trust store "
-                             "does not hold; the most common reason");
-        iotls_diag_add_candidate(x, IOTLS_CAUSE_INCOMPLETE_CHAIN, "the server may have left out an "
-                             "intermediate certificate");
-        iotls_diag_add_candidate(x, IOTLS_CAUSE_SELF_SIGNED, "the server may send a self-signed "
-                             "certificate");
+        iotls_diag_add_candidate(x, IOTLS_CAUSE_UNKNOWN_CA,
+                                 "the chain ends at a CA the trust store "
+                                 "does not hold; the most common reason");
+        iotls_diag_add_candidate(x, IOTLS_CAUSE_INCOMPLETE_CHAIN,
+                                 "the server may have left out an "
+                                 "intermediate certificate");
+        iotls_diag_add_candidate(x, IOTLS_CAUSE_SELF_SIGNED,
+                                 "the server may send a self-signed "
+                                 "certificate");
         iotls_diag_conclude(x, IOTLS_CAUSE_UNKNOWN_CA, IOTLS_DIAG_AMBIGUOUS);
         return 1;
     }
@@ -261,32 +277,38 @@ static int trust_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
     dn_text(&top->issuer, issuer, sizeof(issuer));
     dn_text(&top->subject, subject, sizeof(subject));
     iotls_diag_add_evidence(x, "server sent %d certificate(s); the last one: subject %s, issuer %s",
-                        n, subject, issuer);
+                            n, subject, issuer);
     if (t != NULL)
         iotls_diag_add_evidence(x, "trust store %s: %u CA certificate(s) loaded, %u skipped",
-                            t->origin[0] ? t->origin : "(unnamed)", (unsigned)t->loaded,
-                            (unsigned)t->skipped);
+                                t->origin[0] ? t->origin : "(unnamed)", (unsigned)t->loaded,
+                                (unsigned)t->skipped);
 
     lost = skipped_issuer(t, issuer);
     if (lost != NULL) {
-        iotls_diag_add_evidence(x, "the issuer %s is certificate #%u of %s (line %u), which failed "
-                            "to load: %s", issuer, (unsigned)lost->index, lost->source,
-                            (unsigned)lost->line, iotls_trust_reason(lost->mbedtls_code));
-        iotls_diag_summary(x, "the CA the server's chain needs is in the trust store, but it "
-                           "failed to load: %s", iotls_trust_reason(lost->mbedtls_code));
+        iotls_diag_add_evidence(x,
+                                "the issuer %s is certificate #%u of %s (line %u), which failed "
+                                "to load: %s",
+                                issuer, (unsigned)lost->index, lost->source, (unsigned)lost->line,
+                                iotls_trust_reason(lost->mbedtls_code));
+        iotls_diag_summary(x,
+                           "the CA the server's chain needs is in the trust store, but it "
+                           "failed to load: %s",
+                           iotls_trust_reason(lost->mbedtls_code));
         iotls_diag_conclude(x, IOTLS_CAUSE_CA_LOAD_ERROR, IOTLS_DIAG_CERTAIN);
         return 1;
     }
     if (n == 1 && self_issued(leaf)) {
         iotls_diag_add_evidence(x, "the only certificate is self-issued (issuer == subject)");
-        iotls_diag_summary(x, "the server sends a self-signed certificate (%s) that the trust "
-                           "store does not hold", subject);
+        iotls_diag_summary(x,
+                           "the server sends a self-signed certificate (%s) that the trust "
+                           "store does not hold",
+                           subject);
         iotls_diag_conclude(x, IOTLS_CAUSE_SELF_SIGNED, IOTLS_DIAG_CERTAIN);
         return 1;
     }
     if (self_issued(top)) {
         iotls_diag_add_evidence(x, "the chain ends at a root (self-issued) that the trust store "
-                            "does not hold");
+                                   "does not hold");
         iotls_diag_summary(x, "the server's chain ends at the root %s, which is not trusted",
                            subject);
         iotls_diag_conclude(x, IOTLS_CAUSE_UNKNOWN_CA, IOTLS_DIAG_CERTAIN);
@@ -295,29 +317,37 @@ static int trust_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
     if (t != NULL && trust_find_subject(t, &top->issuer_raw) != NULL) {
         /* The issuer is there, yet the chain did not verify: a different
          * key under the same name, or a CA the profile rejects. */
-        iotls_diag_add_evidence(x, "the trust store holds a CA named %s, but it did not verify "
-                            "the chain (another key under the same name?)", issuer);
-        iotls_diag_summary(x, "the chain's issuer %s is in the trust store under that name but "
-                           "did not verify it", issuer);
+        iotls_diag_add_evidence(x,
+                                "the trust store holds a CA named %s, but it did not verify "
+                                "the chain (another key under the same name?)",
+                                issuer);
+        iotls_diag_summary(x,
+                           "the chain's issuer %s is in the trust store under that name but "
+                           "did not verify it",
+                           issuer);
         iotls_diag_conclude(x, IOTLS_CAUSE_UNKNOWN_CA, IOTLS_DIAG_LIKELY);
         return 1;
     }
     iotls_diag_add_evidence(x, "the issuer %s is not in the trust store%s", issuer,
-                        t == NULL ? " (trust store report not available)" : "");
+                            t == NULL ? " (trust store report not available)" : "");
     if (n == 1) {
         iotls_diag_add_candidate(x, IOTLS_CAUSE_INCOMPLETE_CHAIN,
-                             "the server sent only its own certificate, issued by %s: public "
-                             "servers must also send the intermediate, so a missing one comes "
-                             "first", issuer);
-        iotls_diag_add_candidate(x, IOTLS_CAUSE_UNKNOWN_CA,
-                             "or %s is a private CA, issuing directly, that the trust store does "
-                             "not hold", issuer);
+                                 "the server sent only its own certificate, issued by %s: public "
+                                 "servers must also send the intermediate, so a missing one comes "
+                                 "first",
+                                 issuer);
+        iotls_diag_add_candidate(
+            x, IOTLS_CAUSE_UNKNOWN_CA,
+            "or %s is a private CA, issuing directly, that the trust store does "
+            "not hold",
+            issuer);
     } else {
         iotls_diag_add_candidate(x, IOTLS_CAUSE_UNKNOWN_CA,
-                             "the server sent intermediates; the CA above them, %s, is not in "
-                             "the trust store", issuer);
+                                 "the server sent intermediates; the CA above them, %s, is not in "
+                                 "the trust store",
+                                 issuer);
         iotls_diag_add_candidate(x, IOTLS_CAUSE_INCOMPLETE_CHAIN,
-                             "or one more intermediate, issued by a trusted root, is missing");
+                                 "or one more intermediate, issued by a trusted root, is missing");
     }
     iotls_diag_conclude(x, IOTLS_CAUSE_UNKNOWN_CA, IOTLS_DIAG_LIKELY);
     return 1;
@@ -343,13 +373,13 @@ static int dates_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
             dn_text(&c->subject, subject, sizeof(subject));
             iotls_diag_time_text(future ? from : to, when, sizeof(when));
             iotls_diag_add_evidence(x, "certificate #%d (%s) %s %s; local clock: %s", i + 1,
-                                subject, future ? "is valid only from" : "expired", when, now);
+                                    subject, future ? "is valid only from" : "expired", when, now);
             found = 1;
         }
     }
     if (!found)
-        iotls_diag_add_evidence(x, "verify flag %s; local clock: %s",
-                            future ? "future" : "expired", now);
+        iotls_diag_add_evidence(x, "verify flag %s; local clock: %s", future ? "future" : "expired",
+                                now);
     iotls_diag_summary(x, future ? "a certificate in the server's chain is not valid yet"
                                  : "a certificate in the server's chain has expired");
     iotls_diag_conclude(x, future ? IOTLS_CAUSE_CERT_NOT_YET_VALID : IOTLS_CAUSE_CERT_EXPIRED,
@@ -362,29 +392,32 @@ static int algo_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
     const iotls_error *e = x->e;
     uint32_t f = e->verify_flags;
     if (f & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK)) {
-        iotls_diag_add_evidence(x, "verify flag %s", f & MBEDTLS_X509_BADCERT_BAD_MD ? "bad_md: a "
-                            "signature uses a hash the profile forbids (SHA-1, MD5)"
-                            : "bad_pk: a signature uses an algorithm the profile forbids");
+        iotls_diag_add_evidence(x, "verify flag %s",
+                                f & MBEDTLS_X509_BADCERT_BAD_MD
+                                    ? "bad_md: a "
+                                      "signature uses a hash the profile forbids (SHA-1, MD5)"
+                                    : "bad_pk: a signature uses an algorithm the profile forbids");
         iotls_diag_summary(x, "the server's chain is signed with an algorithm too weak to trust");
         iotls_diag_conclude(x, IOTLS_CAUSE_WEAK_SIGNATURE, IOTLS_DIAG_CERTAIN);
         return 1;
     }
     if (f & MBEDTLS_X509_BADCERT_BAD_KEY) {
-        iotls_diag_add_evidence(x, "verify flag bad_key: a key is too small (RSA below 2048 bits) or "
-                            "on a curve the profile forbids");
+        iotls_diag_add_evidence(x,
+                                "verify flag bad_key: a key is too small (RSA below 2048 bits) or "
+                                "on a curve the profile forbids");
         if (leaf != NULL)
             iotls_diag_add_evidence(x, "server key: %s, %u bits", mbedtls_pk_get_name(&leaf->pk),
-                                (unsigned)mbedtls_pk_get_bitlen(&leaf->pk));
+                                    (unsigned)mbedtls_pk_get_bitlen(&leaf->pk));
         iotls_diag_summary(x, "a key in the server's chain is too weak to trust");
         iotls_diag_conclude(x, IOTLS_CAUSE_WEAK_KEY, IOTLS_DIAG_CERTAIN);
         return 1;
     }
     if (f & BADCERT_USAGE) {
         iotls_diag_add_evidence(x, "verify flag %s",
-                            f & MBEDTLS_X509_BADCERT_EXT_KEY_USAGE
-                                ? "ext_key_usage: the certificate is not for TLS servers "
-                                  "(no serverAuth)"
-                                : "key_usage: the key usage does not allow this handshake");
+                                f & MBEDTLS_X509_BADCERT_EXT_KEY_USAGE
+                                    ? "ext_key_usage: the certificate is not for TLS servers "
+                                      "(no serverAuth)"
+                                    : "key_usage: the key usage does not allow this handshake");
         iotls_diag_summary(x, "the server's certificate is not issued for use by a TLS server");
         iotls_diag_conclude(x, IOTLS_CAUSE_WRONG_KEY_USAGE, IOTLS_DIAG_CERTAIN);
         return 1;
@@ -402,11 +435,14 @@ static void other_flags(iotls_diag_ctx *x)
     if ((f & BADCERT_TRUST) && c != IOTLS_CAUSE_UNKNOWN_CA && c != IOTLS_CAUSE_SELF_SIGNED &&
         c != IOTLS_CAUSE_INCOMPLETE_CHAIN && c != IOTLS_CAUSE_CA_LOAD_ERROR)
         iotls_diag_add_note(x, "the chain is also not trusted");
-    if ((f & MBEDTLS_X509_BADCERT_EXPIRED) && c != IOTLS_CAUSE_CERT_EXPIRED && c != IOTLS_CAUSE_CLOCK_NOT_SET)
+    if ((f & MBEDTLS_X509_BADCERT_EXPIRED) && c != IOTLS_CAUSE_CERT_EXPIRED &&
+        c != IOTLS_CAUSE_CLOCK_NOT_SET)
         iotls_diag_add_note(x, "a certificate in the chain is also expired");
-    if ((f & MBEDTLS_X509_BADCERT_FUTURE) && c != IOTLS_CAUSE_CERT_NOT_YET_VALID && c != IOTLS_CAUSE_CLOCK_NOT_SET)
+    if ((f & MBEDTLS_X509_BADCERT_FUTURE) && c != IOTLS_CAUSE_CERT_NOT_YET_VALID &&
+        c != IOTLS_CAUSE_CLOCK_NOT_SET)
         iotls_diag_add_note(x, "a certificate in the chain is also not valid yet");
-    if ((f & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK)) && c != IOTLS_CAUSE_WEAK_SIGNATURE)
+    if ((f & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK)) &&
+        c != IOTLS_CAUSE_WEAK_SIGNATURE)
         iotls_diag_add_note(x, "the chain also uses a weak signature algorithm");
     if ((f & MBEDTLS_X509_BADCERT_BAD_KEY) && c != IOTLS_CAUSE_WEAK_KEY)
         iotls_diag_add_note(x, "the chain also has a weak key");

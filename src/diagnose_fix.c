@@ -32,27 +32,33 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
                 x->sni != NULL ? x->sni : h);
         break;
     case IOTLS_CAUSE_SNI_MISSING:
-        FIX(fix_tool, x->host_is_ip ? "dial the host name (--resolve NAME:PORT:%s to keep the "
-                                      "address)"
-                                    : "drop --no-sni%s",
+        FIX(fix_tool,
+            x->host_is_ip ? "dial the host name (--resolve NAME:PORT:%s to keep the "
+                            "address)"
+                          : "drop --no-sni%s",
             x->host_is_ip ? h : "");
         FIX(fix_device, "mbedtls_ssl_set_hostname(&ssl, \"<server host name>\"); before "
                         "mbedtls_ssl_handshake()");
         FIX(fix_server, "give the default server a certificate and accept hellos without SNI");
         break;
     case IOTLS_CAUSE_NO_SHARED_CIPHER:
-        FIX(fix_tool, "none needed: iotls offers ECDHE-ECDSA and ECDHE-RSA with AES-GCM and "
-                      "ChaCha20-Poly1305; confirm with `iotls diagnose %s`", h);
+        FIX(fix_tool,
+            "none needed: iotls offers ECDHE-ECDSA and ECDHE-RSA with AES-GCM and "
+            "ChaCha20-Poly1305; confirm with `iotls diagnose %s`",
+            h);
         FIX(fix_device, "mbedtls_ssl_conf_ciphersuites(&conf, suites) with "
                         "MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 and "
                         "MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (and their 256 forms)");
         FIX(fix_server, "enable ECDHE with AES-GCM for its certificate type");
         break;
     case IOTLS_CAUSE_NO_SHARED_GROUP:
-        FIX(fix_tool, "none needed: iotls offers x25519, secp256r1, secp384r1; confirm with "
-                      "`iotls diagnose %s`", h);
-        FIX(fix_device, "mbedtls_ssl_conf_curves(&conf, curves) with MBEDTLS_ECP_DP_CURVE25519, "
-                        "MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1 (MBEDTLS_ECP_DP_*_ENABLED)");
+        FIX(fix_tool,
+            "none needed: iotls offers x25519, secp256r1, secp384r1; confirm with "
+            "`iotls diagnose %s`",
+            h);
+        FIX(fix_device,
+            "mbedtls_ssl_conf_curves(&conf, curves) with MBEDTLS_ECP_DP_CURVE25519, "
+            "MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1 (MBEDTLS_ECP_DP_*_ENABLED)");
         FIX(fix_server, "accept x25519 or secp256r1 (OpenSSL: -groups X25519:P-256)");
         break;
     case IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM:
@@ -64,8 +70,10 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         FIX(fix_server, "use a certificate key the client can verify (RSA-2048 or ECDSA P-256)");
         break;
     case IOTLS_CAUSE_PROTOCOL_VERSION:
-        FIX(fix_tool, "none: iotls speaks TLS 1.2, as Mbed TLS 2.28 does; confirm with "
-                      "`iotls diagnose %s`", h);
+        FIX(fix_tool,
+            "none: iotls speaks TLS 1.2, as Mbed TLS 2.28 does; confirm with "
+            "`iotls diagnose %s`",
+            h);
         FIX(fix_device, "mbedtls_ssl_conf_max_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, "
                         "MBEDTLS_SSL_MINOR_VERSION_3); a TLS 1.3-only server needs Mbed TLS 3.x "
                         "(MBEDTLS_SSL_PROTO_TLS1_3)");
@@ -92,7 +100,8 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         break;
     case IOTLS_CAUSE_CERT_NOT_YET_VALID:
         FIX(fix_tool, "none: check the local clock and the certificate's notBefore");
-        FIX(fix_device, "make sure the device clock is right (SNTP) before mbedtls_ssl_handshake()");
+        FIX(fix_device,
+            "make sure the device clock is right (SNTP) before mbedtls_ssl_handshake()");
         FIX(fix_server, "reissue the certificate with a notBefore in the past");
         break;
     case IOTLS_CAUSE_CLOCK_NOT_SET:
@@ -168,8 +177,10 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         FIX(fix_server, "start the server or open the port");
         break;
     case IOTLS_CAUSE_CONNECTION_RESET:
-        FIX(fix_tool, "check what sits between (firewall, proxy); `iotls diagnose %s` retries "
-                      "with other offers", h);
+        FIX(fix_tool,
+            "check what sits between (firewall, proxy); `iotls diagnose %s` retries "
+            "with other offers",
+            h);
         FIX(fix_device, "check the network path; a middlebox may reset unknown TLS offers");
         FIX(fix_server, "check the server's log for why it reset the connection");
         break;
@@ -204,9 +215,10 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         break;
     case IOTLS_CAUSE_RECORD_TOO_LARGE:
         FIX(fix_tool, "none: the tool uses 16384-byte buffers");
-        FIX(fix_device, "#define MBEDTLS_SSL_IN_CONTENT_LEN 16384 (or negotiate smaller "
-                        "records: mbedtls_ssl_conf_max_frag_len(&conf, MBEDTLS_SSL_MAX_FRAG_LEN_4096) "
-                        "if the server supports RFC 6066)");
+        FIX(fix_device,
+            "#define MBEDTLS_SSL_IN_CONTENT_LEN 16384 (or negotiate smaller "
+            "records: mbedtls_ssl_conf_max_frag_len(&conf, MBEDTLS_SSL_MAX_FRAG_LEN_4096) "
+            "if the server supports RFC 6066)");
         FIX(fix_server, "send smaller records (OpenSSL: -max_send_frag 4096) or support "
                         "max_fragment_length");
         break;
@@ -234,8 +246,10 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
     case IOTLS_CAUSE_UNKNOWN:
     case IOTLS_CAUSE_NONE:
     default:
-        FIX(fix_tool, "`iotls diagnose %s` retries with one change at a time; -v --debug 3 "
-                      "shows the handshake", h);
+        FIX(fix_tool,
+            "`iotls diagnose %s` retries with one change at a time; -v --debug 3 "
+            "shows the handshake",
+            h);
         FIX(fix_device, "MBEDTLS_DEBUG_C with mbedtls_debug_set_threshold(3) shows the "
                         "handshake");
         d->fix_server[0] = '\0';

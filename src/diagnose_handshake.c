@@ -42,8 +42,14 @@ static void ev_where(iotls_diag_ctx *x, const char *what)
 {
     const iotls_error *e = x->e;
     char list[160];
-    if (before_server_hello(e)) {
-        iotls_diag_add_evidence(x, "server %s as its first record, right after the ClientHello", what);
+    if (before_server_hello(e) && e->wire.records_received == 0) {
+        iotls_diag_add_evidence(x,
+                                "server %s right after the ClientHello, before sending any "
+                                "record",
+                                what);
+    } else if (before_server_hello(e)) {
+        iotls_diag_add_evidence(x, "server %s as its first record, right after the ClientHello",
+                                what);
     } else {
         hs_list(e, list, sizeof(list));
         iotls_diag_add_evidence(x, "server %s after sending: %s", what, list);
@@ -63,12 +69,13 @@ static void ev_sni(iotls_diag_ctx *x)
 {
     if (x->sni == NULL)
         iotls_diag_add_evidence(x, "ClientHello carried no SNI (%s); dialed host: \"%s\"",
-                            x->in->sni_disabled ? "disabled by the user"
-                            : x->host_is_ip ? "the host is an IP literal" : "none set",
-                            x->host);
+                                x->in->sni_disabled ? "disabled by the user"
+                                : x->host_is_ip     ? "the host is an IP literal"
+                                                    : "none set",
+                                x->host);
     else if (iotls_diag_sni_differs(x))
         iotls_diag_add_evidence(x, "ClientHello SNI: \"%s\" but dialed host: \"%s\"%s", x->sni,
-                            x->host, x->in->sni_overridden ? " (SNI set by the user)" : "");
+                                x->host, x->in->sni_overridden ? " (SNI set by the user)" : "");
     else
         iotls_diag_add_evidence(x, "ClientHello SNI: \"%s\", the dialed host", x->sni);
 }
@@ -119,48 +126,89 @@ static int hello_candidates(iotls_diag_ctx *x, const char *answer)
 
     iotls_diag_offer_judge(x->e, &o);
     if (iotls_diag_sni_differs(x))
-        iotls_diag_add_candidate(x, IOTLS_CAUSE_SNI_REJECTED,
-                             "the server %s to a ClientHello whose SNI \"%s\" is not the dialed "
-                             "host \"%s\"; a server that does not serve a name refuses it before "
-                             "it looks at suites, so this comes first",
-                             answer, x->sni, x->host);
+        iotls_diag_add_candidate(
+            x, IOTLS_CAUSE_SNI_REJECTED,
+            "the server %s to a ClientHello whose SNI \"%s\" is not the dialed "
+            "host \"%s\"; a server that does not serve a name refuses it before "
+            "it looks at suites, so this comes first",
+            answer, x->sni, x->host);
     if (o.old_version)
-        iotls_diag_add_candidate(x, IOTLS_CAUSE_PROTOCOL_VERSION,
-                             "the ClientHello offered at most %s; servers today require TLS 1.2",
-                             version_text(h->version));
+        iotls_diag_add_candidate(
+            x, IOTLS_CAUSE_PROTOCOL_VERSION,
+            "the ClientHello offered at most %s; servers today require TLS 1.2",
+            version_text(h->version));
     if (o.narrow_suites) {
-        iotls_diag_list_text(h->suites, h->n_suites, h->total_suites, iotls_diag_suite_text,
-                             list, sizeof(list));
-        iotls_diag_add_candidate(x, IOTLS_CAUSE_NO_SHARED_CIPHER,
-                             "narrow suite list: %d ECDHE-AEAD suite(s) for ECDSA and %d for RSA "
-                             "certificates, %d static-ECDH/PSK; %s",
-                             o.modern_ecdsa, o.modern_rsa, o.legacy,
-                             o.modern_rsa == 0 && o.modern_ecdsa > 0
-                                 ? "a server with an RSA certificate has no suite in common"
-                             : o.modern_ecdsa == 0 && o.modern_rsa > 0
-                                 ? "a server with an ECDSA certificate has no suite in common"
-                                 : "no suite that servers commonly accept");
+        iotls_diag_list_text(h->suites, h->n_suites, h->total_suites, iotls_diag_suite_text, list,
+                             sizeof(list));
+        iotls_diag_add_candidate(
+            x, IOTLS_CAUSE_NO_SHARED_CIPHER,
+            "narrow suite list: %d ECDHE-AEAD suite(s) for ECDSA and %d for RSA "
+            "certificates, %d static-ECDH/PSK; %s",
+            o.modern_ecdsa, o.modern_rsa, o.legacy,
+            o.modern_rsa == 0 && o.modern_ecdsa > 0
+                ? "a server with an RSA certificate has no suite in common"
+            : o.modern_ecdsa == 0 && o.modern_rsa > 0
+                ? "a server with an ECDSA certificate has no suite in common"
+                : "no suite that servers commonly accept");
     }
     if (!o.has_common_group) {
         iotls_diag_list_text(h->groups, h->n_groups, h->n_groups, iotls_diag_group_text, list,
                              sizeof(list));
         iotls_diag_add_candidate(x, IOTLS_CAUSE_NO_SHARED_GROUP,
-                             "groups offered: %s; none of x25519, secp256r1, secp384r1 that "
-                             "servers support",
-                             list);
+                                 "groups offered: %s; none of x25519, secp256r1, secp384r1 that "
+                                 "servers support",
+                                 list);
     }
     if (o.known && (!o.sig_rsa || !o.sig_ecdsa))
-        iotls_diag_add_candidate(x, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM,
-                             "the signature algorithms offered cover only %s keys; a server with "
-                             "an %s certificate cannot sign for this client",
-                             o.sig_rsa ? "RSA" : "ECDSA", o.sig_rsa ? "ECDSA" : "RSA");
+        iotls_diag_add_candidate(
+            x, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM,
+            "the signature algorithms offered cover only %s keys; a server with "
+            "an %s certificate cannot sign for this client",
+            o.sig_rsa ? "RSA" : "ECDSA", o.sig_rsa ? "ECDSA" : "RSA");
     if (x->sni == NULL)
         iotls_diag_add_candidate(x, IOTLS_CAUSE_SNI_MISSING,
-                             "no SNI was sent (%s); a server with several names may refuse a "
-                             "hello without one; servers usually accept it, hence after the "
-                             "offer's own defects",
-                             x->in->sni_disabled ? "--no-sni" : "the host is an IP literal");
+                                 "no SNI was sent (%s); a server with several names may refuse a "
+                                 "hello without one; servers usually accept it, hence after the "
+                                 "offer's own defects",
+                                 x->in->sni_disabled ? "--no-sni" : "the host is an IP literal");
     return x->d->n_candidates - before;
+}
+
+/* One line for a refused hello: the first candidate in short, and how
+ * many others there are. */
+static void refused_summary(iotls_diag_ctx *x, const char *answer)
+{
+    const iotls_diagnosis *d = x->d;
+    char why[160];
+    if (d->n_candidates == 0)
+        return;
+    switch (d->candidates[0].cause) {
+    case IOTLS_CAUSE_SNI_REJECTED:
+        snprintf(why, sizeof(why), "its SNI \"%s\" is not the dialed host \"%s\"", x->sni, x->host);
+        break;
+    case IOTLS_CAUSE_PROTOCOL_VERSION:
+        snprintf(why, sizeof(why), "it offered no TLS version the server accepts");
+        break;
+    case IOTLS_CAUSE_NO_SHARED_CIPHER:
+        snprintf(why, sizeof(why), "its cipher suite list is narrow");
+        break;
+    case IOTLS_CAUSE_NO_SHARED_GROUP:
+        snprintf(why, sizeof(why), "it offered no group servers commonly accept");
+        break;
+    case IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM:
+        snprintf(why, sizeof(why), "its signature algorithms cover one key type only");
+        break;
+    case IOTLS_CAUSE_SNI_MISSING: snprintf(why, sizeof(why), "it carried no SNI"); break;
+    default: snprintf(why, sizeof(why), "%s", iotls_cause_name(d->candidates[0].cause)); break;
+    }
+    if (d->n_candidates > 1)
+        iotls_diag_summary(x,
+                           "the server %s right after the ClientHello, most likely because %s "
+                           "(%u other candidate(s))",
+                           answer, why, (unsigned)(d->n_candidates - 1));
+    else
+        iotls_diag_summary(x, "the server %s right after the ClientHello, most likely because %s",
+                           answer, why);
 }
 
 static int not_tls(iotls_diag_ctx *x)
@@ -208,7 +256,9 @@ static int not_tls(iotls_diag_ctx *x)
         for (i = 0; i < n; i++)
             if (!((b[i] >= 0x20 && b[i] < 0x7f) || b[i] == '\r' || b[i] == '\n' || b[i] == '\t'))
                 printable = 0;
-        what = n == 0 ? "nothing TLS could read" : printable ? "plain text" : "binary data that is not a TLS record";
+        what = n == 0      ? "nothing TLS could read"
+               : printable ? "plain text"
+                           : "binary data that is not a TLS record";
     }
     iotls_diag_add_evidence(x, "first %u byte(s) from the peer: \"%s\"", (unsigned)n, text);
     iotls_diag_add_evidence(x, "a TLS server answers with a record starting 0x15 or 0x16, 0x03");
@@ -222,19 +272,21 @@ static int record_too_large(iotls_diag_ctx *x)
     const iotls_error *e = x->e;
     /* A record may exceed the plaintext buffer by the cipher's expansion. */
     int over = e->in_content_len > 0 && e->wire.max_record_len > e->in_content_len + 256;
-    if (e->code != IOTLS_ERR_RECORD_TOO_LARGE && !(over && (e->code == IOTLS_ERR_HANDSHAKE ||
-                                                           e->code == IOTLS_ERR_READ)))
+    if (e->code != IOTLS_ERR_RECORD_TOO_LARGE &&
+        !(over && (e->code == IOTLS_ERR_HANDSHAKE || e->code == IOTLS_ERR_READ)))
         return 0;
     iotls_diag_add_evidence(x, "largest record length from the server: %u bytes",
-                        (unsigned)e->wire.max_record_len);
+                            (unsigned)e->wire.max_record_len);
     iotls_diag_add_evidence(x, "input buffer: %u bytes (MBEDTLS_SSL_IN_CONTENT_LEN)",
-                        (unsigned)e->in_content_len);
+                            (unsigned)e->in_content_len);
     ev_mbedtls(x);
-    iotls_diag_summary(x, "the server sent a %u-byte record, larger than the %u-byte input "
+    iotls_diag_summary(x,
+                       "the server sent a %u-byte record, larger than the %u-byte input "
                        "buffer; TLS allows records up to 16384 bytes",
                        (unsigned)e->wire.max_record_len, (unsigned)e->in_content_len);
     iotls_diag_conclude(x, IOTLS_CAUSE_RECORD_TOO_LARGE,
-                        e->code == IOTLS_ERR_RECORD_TOO_LARGE ? IOTLS_DIAG_CERTAIN : IOTLS_DIAG_LIKELY);
+                        e->code == IOTLS_ERR_RECORD_TOO_LARGE ? IOTLS_DIAG_CERTAIN
+                                                              : IOTLS_DIAG_LIKELY);
     return 1;
 }
 
@@ -242,35 +294,67 @@ static int protocol_version(iotls_diag_ctx *x)
 {
     const iotls_error *e = x->e;
     const iotls_hello *ch = &e->wire.client_hello, *sh = &e->wire.server_hello;
+    const uint8_t *fb = e->wire.first_bytes;
     int old_server = e->wire.server_hello_seen && sh->version != 0 && sh->version < 0x0303;
+    /* A refusal before any ServerHello comes in a record of the version the
+     * server settled on: a TLS 1.0 server answers in a 0x0301 record. */
+    uint16_t alert_rec = 0;
+    int old_record;
+    if (before_server_hello(e) && e->wire.n_first_bytes >= 5 && fb[0] == 21 && fb[1] == 3)
+        alert_rec = (uint16_t)(fb[1] << 8 | fb[2]);
+    old_record = alert_rec != 0 && alert_rec < 0x0303 &&
+                 (e->wire.alert_received == 40 || e->wire.alert_received == 70 ||
+                  e->wire.alert_received == 71);
     if (e->code != IOTLS_ERR_PROTOCOL_VERSION &&
-        e->mbedtls_code != MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION && e->wire.alert_received != 70 &&
-        !old_server)
+        e->mbedtls_code != MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION &&
+        e->wire.alert_received != 70 && !old_server && !old_record)
         return 0;
-    if (e->wire.alert_received == 70)
+    if (e->wire.alert_received >= 0)
         ev_alert(x);
+    if (alert_rec != 0)
+        iotls_diag_add_evidence(x, "the alert came in a %s record (0x%04x)",
+                                version_text(alert_rec), alert_rec);
     if (old_server)
         iotls_diag_add_evidence(x, "ServerHello chose %s (0x%04x)", version_text(sh->version),
-                            sh->version);
+                                sh->version);
     if (e->wire.client_hello_seen)
         iotls_diag_add_evidence(x, "ClientHello version: %s (0x%04x)%s", version_text(ch->version),
-                            ch->version, ch->n_versions ? ", with supported_versions" : "");
+                                ch->version, ch->n_versions ? ", with supported_versions" : "");
     ev_mbedtls(x);
-    if (old_server) {
-        iotls_diag_summary(x, "the server only speaks %s; iotls requires TLS 1.2 or later",
-                           version_text(sh->version));
+    if (old_server || old_record) {
+        uint16_t v = old_server ? sh->version : alert_rec;
+        if (old_server)
+            iotls_diag_summary(x, "the server only speaks %s; iotls requires TLS 1.2 or later",
+                               version_text(v));
+        else
+            iotls_diag_summary(x,
+                               "the server answered in a %s record: it most likely speaks "
+                               "only %s, and iotls requires TLS 1.2 or later",
+                               version_text(v), version_text(v));
         snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
                  "none on purpose: TLS 1.0/1.1 are broken; the server must enable TLS 1.2");
         snprintf(x->d->fix_device, sizeof(x->d->fix_device),
                  "upgrade the server; only as a stopgap: mbedtls_ssl_conf_min_version(&conf, "
                  "MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_%d);",
-                 sh->version & 0xff);
+                 v & 0xff);
         snprintf(x->d->fix_server, sizeof(x->d->fix_server),
                  "enable TLS 1.2 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
+        iotls_diag_conclude(x, IOTLS_CAUSE_PROTOCOL_VERSION,
+                            old_server ? IOTLS_DIAG_CERTAIN : IOTLS_DIAG_LIKELY);
+        return 1;
     } else if (e->wire.client_hello_seen && ch->version >= 0x0303) {
-        iotls_diag_summary(x, "the server accepts no version the client offered (up to %s): it "
+        iotls_diag_summary(x,
+                           "the server accepts no version the client offered (up to %s): it "
                            "most likely requires TLS 1.3",
                            version_text(ch->version));
+        snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
+                 "none: iotls speaks TLS 1.2 (Mbed TLS 2.28); confirm with `iotls diagnose %s`",
+                 x->host);
+        snprintf(x->d->fix_device, sizeof(x->d->fix_device),
+                 "a TLS 1.3-only server needs a TLS 1.3 client: Mbed TLS 3.x with "
+                 "MBEDTLS_SSL_PROTO_TLS1_3 (2.28 has none)");
+        snprintf(x->d->fix_server, sizeof(x->d->fix_server),
+                 "enable TLS 1.2 alongside TLS 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
     } else {
         iotls_diag_summary(x, "client and server have no TLS version in common");
     }
@@ -300,16 +384,18 @@ static int client_cert(iotls_diag_ctx *x)
 
     if (before_server_hello(e) && a != 116)
         return 0;
-    if (!x->in->client_cert_configured && (a == 116 || (cr && (closed || is_one_of(a, refusals, 5))))) {
+    if (!x->in->client_cert_configured &&
+        (a == 116 || (cr && (closed || is_one_of(a, refusals, 5))))) {
         if (cr)
             iotls_diag_add_evidence(x, "server sent CertificateRequest: it asks for a client "
-                                "certificate");
+                                       "certificate");
         if (a >= 0)
             ev_alert(x);
         else
-            ev_where(x, e->code == IOTLS_ERR_RESET ? "reset the connection" : "closed the connection");
+            ev_where(x,
+                     e->code == IOTLS_ERR_RESET ? "reset the connection" : "closed the connection");
         iotls_diag_add_evidence(x, "no client certificate was configured, so an empty Certificate "
-                            "was sent");
+                                   "was sent");
         iotls_diag_summary(x, "the server requires a client certificate and none was configured");
         iotls_diag_conclude(x, IOTLS_CAUSE_CLIENT_CERT_REQUIRED,
                             a == 116 ? IOTLS_DIAG_CERTAIN : IOTLS_DIAG_LIKELY);
@@ -318,19 +404,19 @@ static int client_cert(iotls_diag_ctx *x)
     if (x->in->client_cert_configured && cr &&
         (is_one_of(a, cert_alerts, 6) || is_one_of(a, other_refusals, 3) || closed)) {
         iotls_diag_add_evidence(x, "server sent CertificateRequest and the client sent its "
-                            "certificate");
+                                   "certificate");
         if (a >= 0)
             ev_alert(x);
         else
             ev_where(x, "closed the connection");
         if (a == 48)
             iotls_diag_summary(x, "the server does not trust the CA that issued the client "
-                               "certificate (alert 48 unknown_ca)");
+                                  "certificate (alert 48 unknown_ca)");
         else if (a == 45)
             iotls_diag_summary(x, "the server finds the client certificate expired (alert 45)");
         else if (a == 51)
             iotls_diag_summary(x, "the server could not verify the client's signature (alert 51 "
-                               "decrypt_error): the key does not match the certificate");
+                                  "decrypt_error): the key does not match the certificate");
         else
             iotls_diag_summary(x, "the server rejected the client certificate");
         iotls_diag_conclude(x, IOTLS_CAUSE_CLIENT_CERT_REJECTED,
@@ -354,9 +440,11 @@ static int refused_hello(iotls_diag_ctx *x)
             iotls_diag_summary(x, "the server requires SNI and the ClientHello carried none");
             iotls_diag_conclude(x, IOTLS_CAUSE_SNI_MISSING, IOTLS_DIAG_CERTAIN);
         } else {
-            iotls_diag_summary(x, "the server does not serve the name \"%s\" sent as SNI "
+            iotls_diag_summary(x,
+                               "the server does not serve the name \"%s\" sent as SNI "
                                "(alert 112 unrecognized_name)%s",
-                               x->sni, iotls_diag_sni_differs(x) ? "; the dialed host was not sent" : "");
+                               x->sni,
+                               iotls_diag_sni_differs(x) ? "; the dialed host was not sent" : "");
             iotls_diag_conclude(x, IOTLS_CAUSE_SNI_REJECTED, IOTLS_DIAG_CERTAIN);
         }
         return 1;
@@ -366,19 +454,23 @@ static int refused_hello(iotls_diag_ctx *x)
         ev_sni(x);
         ev_offer(x);
         ev_mbedtls(x);
-        if (hello_candidates(x, a == 40 ? "answered alert 40" : "answered alert 71") == 0) {
+        if (hello_candidates(x, a == 40 ? "answered alert 40" : "answered alert 71") > 0) {
+            refused_summary(x, a == 40 ? "refused with alert 40 (handshake_failure)"
+                                       : "refused with alert 71 (insufficient_security)");
+        } else {
             /* Nothing in the hello looks wrong: the server wants something
              * outside an ordinary offer. Only a probe can tell which. */
             iotls_diag_add_candidate(x, IOTLS_CAUSE_NO_SHARED_CIPHER,
-                                 "the server refused an ordinary offer; a server restricted to "
-                                 "suites outside it is the most common reason");
+                                     "the server refused an ordinary offer; a server restricted to "
+                                     "suites outside it is the most common reason");
             iotls_diag_add_candidate(x, IOTLS_CAUSE_NO_SHARED_GROUP,
-                                 "the server may accept only groups not offered (x448, ffdhe)");
+                                     "the server may accept only groups not offered (x448, ffdhe)");
             iotls_diag_add_candidate(x, IOTLS_CAUSE_PROTOCOL_VERSION,
-                                 "the server may require TLS 1.3 but answer 40, not 70");
+                                     "the server may require TLS 1.3 but answer 40, not 70");
             iotls_diag_add_candidate(x, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM,
-                                 "the server's certificate key may need a scheme not offered");
-            iotls_diag_summary(x, "the server refused the ClientHello (alert %d) and nothing in "
+                                     "the server's certificate key may need a scheme not offered");
+            iotls_diag_summary(x,
+                               "the server refused the ClientHello (alert %d) and nothing in "
                                "it looks wrong: run `iotls diagnose %s` to find what it wants",
                                a, x->host);
         }
@@ -388,19 +480,21 @@ static int refused_hello(iotls_diag_ctx *x)
     if ((e->code == IOTLS_ERR_PEER_CLOSED || e->code == IOTLS_ERR_RESET) && a < 0 &&
         e->wire.bytes_received == 0) {
         int n;
-        const char *how = e->code == IOTLS_ERR_RESET ? "reset the connection" : "closed the connection";
+        const char *how =
+            e->code == IOTLS_ERR_RESET ? "reset the connection" : "closed the connection";
         ev_where(x, how);
         ev_sni(x);
         ev_offer(x);
         n = hello_candidates(x, e->code == IOTLS_ERR_RESET ? "reset the connection"
-                                                            : "closed the connection");
+                                                           : "closed the connection");
         if (n == 0)
-            return 0;   /* nothing in the hello to blame: the network family says it */
-        iotls_diag_add_candidate(x, e->code == IOTLS_ERR_RESET ? IOTLS_CAUSE_CONNECTION_RESET
-                                                           : IOTLS_CAUSE_PEER_CLOSED,
-                             "the server %s without an alert, which says nothing about why; "
-                             "last because the hello had the defects above",
-                             how);
+            return 0; /* nothing in the hello to blame: the network family says it */
+        refused_summary(x, how);
+        iotls_diag_add_candidate(
+            x, e->code == IOTLS_ERR_RESET ? IOTLS_CAUSE_CONNECTION_RESET : IOTLS_CAUSE_PEER_CLOSED,
+            "the server %s without an alert, which says nothing about why; "
+            "last because the hello had the defects above",
+            how);
         iotls_diag_conclude(x, IOTLS_CAUSE_UNKNOWN, IOTLS_DIAG_LIKELY);
         return 1;
     }
@@ -417,7 +511,7 @@ static int other_handshake(iotls_diag_ctx *x)
         return 0;
     if (e->mbedtls_code == MBEDTLS_ERR_SSL_TIMEOUT) {
         iotls_diag_add_evidence(x, "Mbed TLS returned -0x%04x (timeout) after %u ms",
-                            (unsigned)-e->mbedtls_code, (unsigned)e->elapsed_ms);
+                                (unsigned)-e->mbedtls_code, (unsigned)e->elapsed_ms);
         iotls_diag_summary(x, "%s:%u did not finish the handshake in time", x->host,
                            (unsigned)e->port);
         iotls_diag_conclude(x, IOTLS_CAUSE_HANDSHAKE_TIMEOUT, IOTLS_DIAG_CERTAIN);
@@ -438,14 +532,17 @@ static int other_handshake(iotls_diag_ctx *x)
                 offered = 1;
         if (!offered) {
             char g[40], list[120];
-            iotls_diag_add_evidence(x, "ServerKeyExchange uses %s, which the ClientHello did not offer",
-                                iotls_diag_group_text(e->wire.ske_group, g, sizeof(g)));
+            iotls_diag_add_evidence(
+                x, "ServerKeyExchange uses %s, which the ClientHello did not offer",
+                iotls_diag_group_text(e->wire.ske_group, g, sizeof(g)));
             iotls_diag_list_text(ch->groups, ch->n_groups, ch->n_groups, iotls_diag_group_text,
                                  list, sizeof(list));
             iotls_diag_add_evidence(x, "ClientHello groups: %s", list);
             ev_mbedtls(x);
-            iotls_diag_summary(x, "the server has no group in common with the client and chose "
-                               "%s anyway", g);
+            iotls_diag_summary(x,
+                               "the server has no group in common with the client and chose "
+                               "%s anyway",
+                               g);
             iotls_diag_conclude(x, IOTLS_CAUSE_NO_SHARED_GROUP, IOTLS_DIAG_CERTAIN);
             return 1;
         }

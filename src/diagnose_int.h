@@ -14,8 +14,8 @@ typedef struct iotls_diag_ctx {
     const iotls_error *e;
     const iotls_diag_input *in;
     iotls_diagnosis *d;
-    const char *host;          /* the host dialed */
-    const char *sni;           /* SNI on the wire, NULL if none was sent */
+    const char *host; /* the host dialed */
+    const char *sni;  /* SNI on the wire, NULL if none was sent */
     int host_is_ip;
 } iotls_diag_ctx;
 
@@ -54,7 +54,7 @@ void iotls_diag_side_notes(iotls_diag_ctx *x);
 
 /* Shared facts. */
 int iotls_diag_streq_nocase(const char *a, const char *b);
-int iotls_diag_sni_differs(const iotls_diag_ctx *x);     /* SNI sent != host */
+int iotls_diag_sni_differs(const iotls_diag_ctx *x); /* SNI sent != host */
 int iotls_diag_mbedtls_alloc(int mbedtls_code);
 /* 1 if the wall clock is obviously wrong (unset, or before the build). */
 int iotls_diag_clock_bad(const iotls_diag_ctx *x);
@@ -62,17 +62,16 @@ int iotls_diag_clock_bad(const iotls_diag_ctx *x);
 void iotls_diag_time_text(int64_t t, char *buf, size_t len);
 /* Comma-separated names of a list of IANA ids into buf. */
 void iotls_diag_list_text(const uint16_t *ids, size_t n, size_t total,
-                          const char *(*name)(uint16_t, char *, size_t), char *buf,
-                          size_t len);
+                          const char *(*name)(uint16_t, char *, size_t), char *buf, size_t len);
 
 /* What the ClientHello offered, judged against what servers accept. */
 typedef struct iotls_diag_offer {
-    int known;              /* a ClientHello was seen */
-    int modern_ecdsa;       /* ECDHE/TLS1.3 AEAD suites usable with ECDSA certs */
-    int modern_rsa;         /* same, RSA certs */
-    int legacy;             /* static ECDH, PSK, RSA key transport, CBC, ... */
-    int narrow_suites;      /* no modern suite, or for one certificate type only */
-    int has_common_group;   /* x25519 or secp256r1 offered (or no ext: default) */
+    int known;            /* a ClientHello was seen */
+    int modern_ecdsa;     /* ECDHE/TLS1.3 AEAD suites usable with ECDSA certs */
+    int modern_rsa;       /* same, RSA certs */
+    int legacy;           /* static ECDH, PSK, RSA key transport, CBC, ... */
+    int narrow_suites;    /* no modern suite, or for one certificate type only */
+    int has_common_group; /* x25519 or secp256r1 offered (or no ext: default) */
     int single_group;
     int sig_rsa, sig_ecdsa; /* signature schemes for each key type offered */
     int old_version;        /* best version offered below TLS 1.2 */
@@ -82,6 +81,6 @@ void iotls_diag_offer_judge(const iotls_error *e, iotls_diag_offer *o);
 /* Names for reports; never NULL (hex when the library has no name). */
 const char *iotls_diag_suite_text(uint16_t id, char *buf, size_t len);
 const char *iotls_diag_group_text(uint16_t id, char *buf, size_t len);
-const char *iotls_diag_hs_label(uint8_t type);    /* handshake message type */
+const char *iotls_diag_hs_label(uint8_t type); /* handshake message type */
 
 #endif /* IOTLS_DIAGNOSE_INT_H */

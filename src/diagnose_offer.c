@@ -18,14 +18,19 @@ enum suite_kind { K_OTHER, K_ECDSA, K_RSA, K_ANY, K_STATIC_ECDH, K_PSK };
 static enum suite_kind suite_kind(uint16_t id)
 {
     switch (id) {
-    case 0xc02b: case 0xc02c: case 0xcca9:
-        return K_ECDSA;
-    case 0xc02f: case 0xc030: case 0xcca8: case 0x009e: case 0x009f: case 0xccaa:
-        return K_RSA;
-    case 0x1301: case 0x1302: case 0x1303:
-        return K_ANY;
-    default:
-        break;
+    case 0xc02b:
+    case 0xc02c:
+    case 0xcca9: return K_ECDSA;
+    case 0xc02f:
+    case 0xc030:
+    case 0xcca8:
+    case 0x009e:
+    case 0x009f:
+    case 0xccaa: return K_RSA;
+    case 0x1301:
+    case 0x1302:
+    case 0x1303: return K_ANY;
+    default: break;
     }
     if ((id >= 0xc001 && id <= 0xc005) || (id >= 0xc00b && id <= 0xc00f) || id == 0xc025 ||
         id == 0xc026 || id == 0xc029 || id == 0xc02a || id == 0xc02d || id == 0xc02e ||
@@ -51,16 +56,21 @@ void iotls_diag_offer_judge(const iotls_error *e, iotls_diag_offer *o)
         switch (suite_kind(h->suites[i])) {
         case K_ECDSA: o->modern_ecdsa++; break;
         case K_RSA: o->modern_rsa++; break;
-        case K_ANY: o->modern_ecdsa++; o->modern_rsa++; break;
-        case K_STATIC_ECDH: case K_PSK: o->legacy++; break;
+        case K_ANY:
+            o->modern_ecdsa++;
+            o->modern_rsa++;
+            break;
+        case K_STATIC_ECDH:
+        case K_PSK: o->legacy++; break;
         case K_OTHER: break;
         }
     }
     /* Only judge what was kept: a list longer than the evidence buffer is
      * anything but narrow. */
-    o->narrow_suites = h->total_suites <= h->n_suites && (o->modern_ecdsa == 0 || o->modern_rsa == 0);
+    o->narrow_suites =
+        h->total_suites <= h->n_suites && (o->modern_ecdsa == 0 || o->modern_rsa == 0);
     if (h->n_groups == 0) {
-        o->has_common_group = 1;   /* no extension: the server may pick */
+        o->has_common_group = 1; /* no extension: the server may pick */
     } else {
         for (i = 0; i < h->n_groups; i++)
             if (h->groups[i] == 0x001d || h->groups[i] == 0x0017 || h->groups[i] == 0x0018)
@@ -68,7 +78,7 @@ void iotls_diag_offer_judge(const iotls_error *e, iotls_diag_offer *o)
         o->single_group = h->n_groups == 1;
     }
     if (h->n_sig_algs == 0) {
-        o->sig_rsa = o->sig_ecdsa = 1;   /* TLS 1.2 default: SHA-1 with either */
+        o->sig_rsa = o->sig_ecdsa = 1; /* TLS 1.2 default: SHA-1 with either */
     } else {
         for (i = 0; i < h->n_sig_algs; i++) {
             uint16_t s = h->sig_algs[i];
@@ -121,8 +131,7 @@ const char *iotls_diag_group_text(uint16_t id, char *buf, size_t len)
 }
 
 void iotls_diag_list_text(const uint16_t *ids, size_t n, size_t total,
-                          const char *(*name)(uint16_t, char *, size_t), char *buf,
-                          size_t len)
+                          const char *(*name)(uint16_t, char *, size_t), char *buf, size_t len)
 {
     size_t i, used = 0;
     char one[80];
@@ -130,7 +139,8 @@ void iotls_diag_list_text(const uint16_t *ids, size_t n, size_t total,
         return;
     buf[0] = '\0';
     for (i = 0; i < n; i++) {
-        int r = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", name(ids[i], one, sizeof(one)));
+        int r =
+            snprintf(buf + used, len - used, "%s%s", i ? ", " : "", name(ids[i], one, sizeof(one)));
         if (r < 0 || (size_t)r >= len - used) {
             buf[used] = '\0';
             break;
@@ -180,16 +190,19 @@ static void trust_notes(iotls_diag_ctx *x)
     unsigned i;
     if (t == NULL || t->skipped == 0 || x->d->cause == IOTLS_CAUSE_CA_LOAD_ERROR)
         return;
-    iotls_diag_add_note(x, "trust store %s: %u certificate(s) loaded, %u skipped",
-                    t->origin[0] ? t->origin : "(unnamed)", (unsigned)t->loaded,
-                    (unsigned)t->skipped);
+    /* The trust causes already give the counts as evidence. */
+    if (x->d->cause != IOTLS_CAUSE_UNKNOWN_CA && x->d->cause != IOTLS_CAUSE_INCOMPLETE_CHAIN &&
+        x->d->cause != IOTLS_CAUSE_SELF_SIGNED)
+        iotls_diag_add_note(x, "trust store %s: %u certificate(s) loaded, %u skipped",
+                            t->origin[0] ? t->origin : "(unnamed)", (unsigned)t->loaded,
+                            (unsigned)t->skipped);
     for (i = 0; i < t->n_issues && i < 2; i++) {
         const iotls_trust_issue *s = &t->issues[i];
         iotls_diag_add_note(x, "skipped: certificate #%u of %s (line %u): %s (-0x%04x)%s%s%s",
-                        (unsigned)s->index, s->source, (unsigned)s->line,
-                        iotls_trust_reason(s->mbedtls_code), (unsigned)-s->mbedtls_code,
-                        s->subject[0] ? ", subject \"" : "", s->subject,
-                        s->subject[0] ? "\"" : "");
+                            (unsigned)s->index, s->source, (unsigned)s->line,
+                            iotls_trust_reason(s->mbedtls_code), (unsigned)-s->mbedtls_code,
+                            s->subject[0] ? ", subject \"" : "", s->subject,
+                            s->subject[0] ? "\"" : "");
     }
 }
 
@@ -203,31 +216,36 @@ void iotls_diag_side_notes(iotls_diag_ctx *x)
 
     iotls_diag_offer_judge(x->e, &o);
     if (o.known && o.narrow_suites && !is_cause_or_candidate(d, IOTLS_CAUSE_NO_SHARED_CIPHER))
-        iotls_diag_add_note(x, "narrow offer: %d suite(s) for ECDSA certificates and %d for RSA "
-                        "among the ECDHE-AEAD suites servers accept; %d static-ECDH/PSK "
-                        "suite(s) servers do not accept",
-                        o.modern_ecdsa, o.modern_rsa, o.legacy);
+        iotls_diag_add_note(x,
+                            "narrow offer: %d suite(s) for ECDSA certificates and %d for RSA "
+                            "among the ECDHE-AEAD suites servers accept; %d static-ECDH/PSK "
+                            "suite(s) servers do not accept",
+                            o.modern_ecdsa, o.modern_rsa, o.legacy);
     if (o.known && (o.single_group || !o.has_common_group) &&
         !is_cause_or_candidate(d, IOTLS_CAUSE_NO_SHARED_GROUP)) {
         char g[160];
         iotls_diag_list_text(x->e->wire.client_hello.groups, x->e->wire.client_hello.n_groups,
-                             x->e->wire.client_hello.n_groups, iotls_diag_group_text, g,
-                             sizeof(g));
-        iotls_diag_add_note(x, "narrow offer: groups %s only; offer x25519, secp256r1 and secp384r1", g);
+                             x->e->wire.client_hello.n_groups, iotls_diag_group_text, g, sizeof(g));
+        iotls_diag_add_note(
+            x, "narrow offer: groups %s only; offer x25519, secp256r1 and secp384r1", g);
     }
     if (iotls_diag_sni_differs(x) && !is_cause_or_candidate(d, IOTLS_CAUSE_SNI_REJECTED) &&
         d->cause != IOTLS_CAUSE_HOSTNAME_MISMATCH)
         iotls_diag_add_note(x, "ClientHello SNI \"%s\" differs from the dialed host \"%s\"", x->sni,
-                        x->host);
+                            x->host);
     if (x->e->wall_time >= 0 && iotls_diag_clock_bad(x) && d->cause != IOTLS_CAUSE_CLOCK_NOT_SET) {
         iotls_diag_time_text(x->e->wall_time, when, sizeof(when));
         if (x->in->build_time > 0) {
             iotls_diag_time_text(x->in->build_time, built, sizeof(built));
-            iotls_diag_add_note(x, "the local clock (%s) is before the build date (%s): set it "
-                            "(SNTP) before checking certificates", when, built);
+            iotls_diag_add_note(x,
+                                "the local clock (%s) is before the build date (%s): set it "
+                                "(SNTP) before checking certificates",
+                                when, built);
         } else {
-            iotls_diag_add_note(x, "the local clock (%s) is obviously wrong: set it (SNTP) before "
-                            "checking certificates", when);
+            iotls_diag_add_note(x,
+                                "the local clock (%s) is obviously wrong: set it (SNTP) before "
+                                "checking certificates",
+                                when);
         }
     }
 }

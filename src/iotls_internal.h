@@ -43,6 +43,20 @@ int iotls_tap_encrypted(const iotls_tap *tap, int dir);
 /* 1 if the record that exceeded the input buffer was plaintext. */
 uint32_t iotls_tap_max_plain_len(const iotls_tap *tap);
 
+/* What a connection keeps besides the public struct (iotls_conn.priv). */
+typedef struct iotls_conn_priv {
+    iotls_tap *tap;
+    /* Mbed TLS frees the server's chain when verification fails; reports
+     * want it most then, so the verify callback keeps a copy (only on
+     * failure: no cost on success). */
+    mbedtls_x509_crt *failed_chain; /* allocated on failure only */
+    uint8_t chain_kept;
+    uint32_t flags_seen;  /* verify flags of every depth so far */
+} iotls_conn_priv;
+
+#define IOTLS_PRIV(c) ((iotls_conn_priv *)(c)->priv)
+#define IOTLS_TAP(c) ((c)->priv != NULL ? IOTLS_PRIV(c)->tap : (iotls_tap *)0)
+
 /* ---- BIO callbacks (bio.c): socket I/O with deadlines, through the tap ---- */
 
 int iotls_bio_send(void *ctx, const unsigned char *buf, size_t len);

@@ -25,19 +25,17 @@ typedef struct range {
 static const uint16_t suite_first[] = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c,
                                        0xc030, 0xcca9, 0xcca8, 0x009e, 0x009f, 0xccaa};
 static const range suite_ranges[] = {
-    {0x0001, 0x001b}, {0x001e, 0x0046}, {0x0067, 0x006d}, {0x0084, 0x00c7},
-    {0x1301, 0x1305}, {0xc001, 0xc0b5}, {0xc100, 0xc106}, {0xcca8, 0xccae},
-    {0xd001, 0xd003}, {0xd005, 0xd005},
+    {0x0001, 0x001b}, {0x001e, 0x0046}, {0x0067, 0x006d}, {0x0084, 0x00c7}, {0x1301, 0x1305},
+    {0xc001, 0xc0b5}, {0xc100, 0xc106}, {0xcca8, 0xccae}, {0xd001, 0xd003}, {0xd005, 0xd005},
 };
 static const uint16_t group_first[] = {0x001d, 0x0017, 0x0018, 0x001e, 0x0019, 0x0100,
                                        0x0101, 0x0102, 0x0103, 0x0104, 0x11ec, 0x11eb,
                                        0x11ed, 0x0200, 0x0201, 0x0202};
 static const range group_ranges[] = {{0x0001, 0x0029}};
-static const uint16_t sig_first[] = {0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501,
-                                     0x0603, 0x0806, 0x0601, 0x0807, 0x0808, 0x0809,
-                                     0x080a, 0x080b, 0x081a, 0x081b, 0x081c, 0x0203,
-                                     0x0201, 0x0303, 0x0301, 0x0202, 0x0302, 0x0402,
-                                     0x0502, 0x0602};
+static const uint16_t sig_first[] = {0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0603,
+                                     0x0806, 0x0601, 0x0807, 0x0808, 0x0809, 0x080a, 0x080b,
+                                     0x081a, 0x081b, 0x081c, 0x0203, 0x0201, 0x0303, 0x0301,
+                                     0x0202, 0x0302, 0x0402, 0x0502, 0x0602};
 static const uint16_t all_versions[] = {0x0304, 0x0303, 0x0302, 0x0301};
 
 static int in_list(const uint16_t *l, size_t n, uint16_t v)
@@ -232,53 +230,53 @@ int iotls_probe_hello_build(const iotls_probe_offer *o, const unsigned char rnd[
     put8(&w, 22);
     put16(&w, 0x0301);
     rec = open_len(&w, 2);
-    put8(&w, 1);                        /* client_hello */
+    put8(&w, 1); /* client_hello */
     hs = open_len(&w, 3);
-    put16(&w, tls13 ? 0x0303 : top);    /* legacy_version */
-    put_bytes(&w, rnd, 32);             /* random */
-    put8(&w, 32);                       /* legacy_session_id (middlebox compat) */
+    put16(&w, tls13 ? 0x0303 : top); /* legacy_version */
+    put_bytes(&w, rnd, 32);          /* random */
+    put8(&w, 32);                    /* legacy_session_id (middlebox compat) */
     put_bytes(&w, rnd + 32, 32);
     l = open_len(&w, 2);
     put_list16(&w, suites, n_suites);
     close_len(&w, l, 2);
-    put8(&w, 1);                        /* compression: null only */
+    put8(&w, 1); /* compression: null only */
     put8(&w, 0);
     exts = open_len(&w, 2);
     if (o->sni != NULL) {
-        put16(&w, 0);                   /* server_name */
+        put16(&w, 0); /* server_name */
         put16(&w, (unsigned)(sni_len + 5));
         put16(&w, (unsigned)(sni_len + 3));
-        put8(&w, 0);                    /* host_name */
+        put8(&w, 0); /* host_name */
         put16(&w, (unsigned)sni_len);
         put_bytes(&w, o->sni, sni_len);
     }
-    put16(&w, 10);                      /* supported_groups */
+    put16(&w, 10); /* supported_groups */
     put16(&w, (unsigned)(2 * n_groups + 2));
     put16(&w, (unsigned)(2 * n_groups));
     put_list16(&w, groups, n_groups);
-    put16(&w, 11);                      /* ec_point_formats: uncompressed */
+    put16(&w, 11); /* ec_point_formats: uncompressed */
     put16(&w, 2);
     put8(&w, 1);
     put8(&w, 0);
-    put16(&w, 13);                      /* signature_algorithms */
+    put16(&w, 13); /* signature_algorithms */
     put16(&w, (unsigned)(2 * n_sigs + 2));
     put16(&w, (unsigned)(2 * n_sigs));
     put_list16(&w, sigs, n_sigs);
-    put16(&w, 23);                      /* extended_master_secret */
+    put16(&w, 23); /* extended_master_secret */
     put16(&w, 0);
-    put16(&w, 0xff01);                  /* renegotiation_info: initial handshake */
+    put16(&w, 0xff01); /* renegotiation_info: initial handshake */
     put16(&w, 1);
     put8(&w, 0);
     if (tls13) {
-        put16(&w, 43);                  /* supported_versions */
+        put16(&w, 43); /* supported_versions */
         put16(&w, (unsigned)(2 * n_vers + 1));
         put8(&w, (unsigned)(2 * n_vers));
         put_list16(&w, vers, n_vers);
-        put16(&w, 45);                  /* psk_key_exchange_modes: psk_dhe_ke */
+        put16(&w, 45); /* psk_key_exchange_modes: psk_dhe_ke */
         put16(&w, 2);
         put8(&w, 1);
         put8(&w, 1);
-        put16(&w, 51);                  /* key_share */
+        put16(&w, 51); /* key_share */
         if (share) {
             put16(&w, 2 + 4 + 32);
             put16(&w, 4 + 32);
@@ -286,13 +284,14 @@ int iotls_probe_hello_build(const iotls_probe_offer *o, const unsigned char rnd[
             put16(&w, 32);
             put_bytes(&w, rnd + 64, 32);
         } else {
-            put16(&w, 2);               /* empty: the server must ask (HRR) */
+            put16(&w, 2); /* empty: the server must ask (HRR) */
             put16(&w, 0);
         }
     }
     /* Some servers choke on hellos of 256..511 bytes (RFC 7685): pad to 512. */
     if (!w.over && w.n - hs - 3 >= 256 - 4 && w.n - hs - 3 < 512 - 4) {
-        size_t pad = 512 - 4 - (w.n - hs - 3) - 4;
+        size_t body = w.n - hs - 3; /* the message is body + 4 bytes */
+        size_t pad = body + 4 <= 508 ? 508 - 4 - body : 0;
         put16(&w, 21);
         put16(&w, (unsigned)pad);
         for (i = 0; i < pad; i++)
@@ -381,13 +380,13 @@ static int parse_server_hello(const unsigned char *b, size_t n, iotls_probe_resu
         return 0;
     skip(&in, sid);
     r->suite = (uint16_t)get16(&in);
-    (void)get8(&in);                       /* compression */
+    (void)get8(&in); /* compression */
     if (in.bad)
         return 0;
     r->version = r->legacy_version;
     r->outcome = hrr ? IOTLS_PROBE_HELLO_RETRY : IOTLS_PROBE_SERVER_HELLO;
     if (in.at == n)
-        return 1;                          /* no extensions (old servers) */
+        return 1; /* no extensions (old servers) */
     ext_end = get16(&in);
     if (in.bad || ext_end > n - in.at)
         return 0;
@@ -402,7 +401,7 @@ static int parse_server_hello(const unsigned char *b, size_t n, iotls_probe_resu
         if (type == 43 && elen == 2) {
             r->version = (uint16_t)get16(&in);
         } else if (type == 51 && elen >= 2) {
-            r->group = (uint16_t)get16(&in);   /* HRR: selected_group; SH: the share's group */
+            r->group = (uint16_t)get16(&in); /* HRR: selected_group; SH: the share's group */
         }
         in.at = body + elen;
     }
@@ -445,7 +444,7 @@ int iotls_probe_parse(const unsigned char *buf, size_t len, iotls_probe_result *
         if (rlen == 0 || rlen > 16384 + 2048)
             return malformed(r, "record length out of range");
         avail = have - 5 < rlen ? have - 5 : rlen;
-        if (h[0] == 21) {                  /* alert */
+        if (h[0] == 21) { /* alert */
             if (avail < 2)
                 return 0;
             r->outcome = IOTLS_PROBE_ALERT;
@@ -453,9 +452,9 @@ int iotls_probe_parse(const unsigned char *buf, size_t len, iotls_probe_result *
             r->alert = h[6];
             return 1;
         }
-        if (h[0] != 22) {                  /* CCS or application data */
+        if (h[0] != 22) { /* CCS or application data */
             if (seen_hello)
-                return 1;                  /* what follows is encrypted */
+                return 1; /* what follows is encrypted */
             return malformed(r, "non-handshake record before ServerHello");
         }
         for (i = 0; i < avail; i++) {
@@ -489,18 +488,13 @@ int iotls_probe_parse(const unsigned char *buf, size_t len, iotls_probe_result *
                     if (r->outcome == IOTLS_PROBE_HELLO_RETRY || r->version >= 0x0304)
                         return 1;
                     break;
-                case 12:                   /* ServerKeyExchange: ECDHE named curve */
+                case 12: /* ServerKeyExchange: ECDHE named curve */
                     if (body_n >= 3 && body[0] == 3)
                         r->group = (uint16_t)(body[1] << 8 | body[2]);
                     break;
-                case 13:
-                    r->cert_request = 1;
-                    break;
-                case 14:
-                    r->server_hello_done = 1;
-                    return 1;
-                default:
-                    break;
+                case 13: r->cert_request = 1; break;
+                case 14: r->server_hello_done = 1; return 1;
+                default: break;
                 }
                 hdr_n = 0;
             }
@@ -545,7 +539,7 @@ int iotls_probe_client_hello_parse(const unsigned char *buf, size_t len, iotls_h
             h->suites[h->n_suites++] = s;
     }
     h->total_suites = (uint16_t)(n / 2);
-    skip(&in, get8(&in));                  /* compression methods */
+    skip(&in, get8(&in)); /* compression methods */
     if (in.bad)
         return IOTLS_ERR_USAGE;
     if (in.at == len)
@@ -561,7 +555,7 @@ int iotls_probe_client_hello_parse(const unsigned char *buf, size_t len, iotls_h
             return IOTLS_ERR_USAGE;
         if (h->n_exts < IOTLS_EV_MAX_EXTS)
             h->exts[h->n_exts++] = (uint16_t)type;
-        if (type == 0 && elen >= 5) {      /* server_name: first host_name */
+        if (type == 0 && elen >= 5) { /* server_name: first host_name */
             size_t ln;
             (void)get16(&in);
             if (get8(&in) == 0) {
@@ -633,7 +627,8 @@ int iotls_probe_hello(iotls_port_sock *sock, const iotls_probe_offer *o,
         n = iotls_port_send(sock, hello + sent, hello_len - sent, (uint32_t)(deadline - now), &sys);
         if (n <= 0) {
             r->outcome = n == IOTLS_PORT_TIMEOUT ? IOTLS_PROBE_TIMEOUT
-                         : n == IOTLS_PORT_RESET ? IOTLS_PROBE_RESET : IOTLS_PROBE_ERROR;
+                         : n == IOTLS_PORT_RESET ? IOTLS_PROBE_RESET
+                                                 : IOTLS_PROBE_ERROR;
             r->sys_err = sys;
             goto out;
         }
@@ -657,10 +652,11 @@ int iotls_probe_hello(iotls_port_sock *sock, const iotls_probe_offer *o,
                             &sys);
         if (n <= 0) {
             if (r->outcome == IOTLS_PROBE_SERVER_HELLO)
-                break;              /* a TLS 1.2 server stopped early: keep its choice */
-            r->outcome = n == IOTLS_PORT_EOF ? IOTLS_PROBE_CLOSED
+                break; /* a TLS 1.2 server stopped early: keep its choice */
+            r->outcome = n == IOTLS_PORT_EOF       ? IOTLS_PROBE_CLOSED
                          : n == IOTLS_PORT_TIMEOUT ? IOTLS_PROBE_TIMEOUT
-                         : n == IOTLS_PORT_RESET ? IOTLS_PROBE_RESET : IOTLS_PROBE_ERROR;
+                         : n == IOTLS_PORT_RESET   ? IOTLS_PROBE_RESET
+                                                   : IOTLS_PROBE_ERROR;
             r->sys_err = sys;
             break;
         }

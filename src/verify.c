@@ -81,22 +81,49 @@ int iotls_x509_match_dns(const mbedtls_x509_crt *crt, const char *host)
     return 0;
 }
 
+/* Copies the chain as the server sent it (crt at depth 0 heads it). */
+static void keep_chain(iotls_conn_priv *pv, const mbedtls_x509_crt *crt)
+{
+    const mbedtls_x509_crt *cur;
+
+    if (pv->chain_kept)
+        return;
+    pv->chain_kept = 1;
+    pv->failed_chain = (mbedtls_x509_crt *)iotls_port_calloc(1, sizeof *pv->failed_chain);
+    if (pv->failed_chain == NULL)
+        return; /* out of memory: the report goes without the chain */
+    mbedtls_x509_crt_init(pv->failed_chain);
+    for (cur = crt; cur != NULL && cur->raw.p != NULL; cur = cur->next)
+        if (mbedtls_x509_crt_parse_der(pv->failed_chain, cur->raw.p, cur->raw.len) != 0)
+            break; /* out of memory: keep what fits */
+}
+
 int iotls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     iotls_conn *c = (iotls_conn *)p;
+    iotls_conn_priv *pv;
     const iotls_conf *conf;
 
-    if (c == NULL || depth != 0)
+    if (c == NULL || c->priv == NULL)
         return 0;
+    pv = IOTLS_PRIV(c);
+    /* Mbed TLS calls this from the top of the chain down to depth 0. */
+    if (depth != 0) {
+        pv->flags_seen |= *flags;
+        return 0;
+    }
     conf = c->conf;
-    if (conf->sni_mode == IOTLS_SNI_CUSTOM)
-        return 0; /* Mbed TLS checks the name it sent */
-    if (c->is_ip) {
+    if (conf->sni_mode == IOTLS_SNI_CUSTOM) {
+        /* Mbed TLS checks the name it sent */
+    } else if (c->is_ip) {
         if (!iotls_x509_match_ip(crt, &c->ip))
             *flags |= IOTLS_BADCERT_IP_MISMATCH | MBEDTLS_X509_BADCERT_CN_MISMATCH;
     } else if (conf->sni_mode == IOTLS_SNI_NONE) {
         if (!iotls_x509_match_dns(crt, c->err.host))
             *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
     }
+    pv->flags_seen |= *flags;
+    if (pv->flags_seen != 0)
+        keep_chain(pv, crt);
     return 0;
 }

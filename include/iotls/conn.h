@@ -107,7 +107,7 @@ typedef struct iotls_conn {
     int last_sys_err;
     iotls_timings timings;
     iotls_error err;           /* sticky; also holds the wire evidence */
-    void *tap;                 /* private: record tap state (src/wiretap.c) */
+    void *priv;                /* private: record tap, kept peer chain (src/conn.c) */
 } iotls_conn;
 
 /* ---- configuration ---- */

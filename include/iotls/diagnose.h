@@ -16,7 +16,8 @@
  * IOTLS_DIAG_CONFIRMED.
  *
  * Everything lives in fixed-size buffers inside iotls_diagnosis: no
- * allocation, usable on a device (the struct is a few KB: keep it static or
+ * allocation, usable on a device (the struct is about 7 KB with the default
+ * sizes below; shrink them in IOTLS_USER_CONFIG_FILE, keep it static or
  * on a large enough stack).
  */
 #ifndef IOTLS_DIAGNOSE_H
@@ -59,7 +60,7 @@ extern "C" {
  * the page docs/causes/<identifier>.md.
  */
 typedef enum iotls_cause {
-    IOTLS_CAUSE_NONE = 0,                 /* no failure: no diagnosis */
+    IOTLS_CAUSE_NONE = 0, /* no failure: no diagnosis */
     IOTLS_CAUSE_SNI_REJECTED = 1,
     IOTLS_CAUSE_SNI_MISSING = 2,
     IOTLS_CAUSE_NO_SHARED_CIPHER = 3,
@@ -99,51 +100,64 @@ typedef enum iotls_cause {
 
 /* How far the evidence goes. Stable numbers. */
 typedef enum iotls_certainty {
-    IOTLS_DIAG_NONE = 0,        /* no diagnosis (the connection succeeded) */
-    IOTLS_DIAG_CERTAIN = 1,     /* the evidence singles the cause out */
-    IOTLS_DIAG_LIKELY = 2,      /* one cause fits; the evidence cannot exclude others */
-    IOTLS_DIAG_AMBIGUOUS = 3,   /* several fit: see candidates, in order */
-    IOTLS_DIAG_CONFIRMED = 4,   /* an active probe changed one thing and it worked */
-    IOTLS_DIAG_UNEXPLAINED = 5  /* cause IOTLS_CAUSE_UNKNOWN: no rule fits; raw facts given */
+    IOTLS_DIAG_NONE = 0,       /* no diagnosis (the connection succeeded) */
+    IOTLS_DIAG_CERTAIN = 1,    /* the evidence singles the cause out */
+    IOTLS_DIAG_LIKELY = 2,     /* one cause fits; the evidence cannot exclude others */
+    IOTLS_DIAG_AMBIGUOUS = 3,  /* several fit: see candidates, in order */
+    IOTLS_DIAG_CONFIRMED = 4,  /* an active probe changed one thing and it worked */
+    IOTLS_DIAG_UNEXPLAINED = 5 /* cause IOTLS_CAUSE_UNKNOWN: no rule fits; raw facts given */
 } iotls_certainty;
 
 typedef struct iotls_diag_candidate {
     iotls_cause cause;
-    char why[IOTLS_DIAG_LINE];  /* why it fits, and why in this place */
+    char why[IOTLS_DIAG_LINE]; /* why it fits, and why in this place */
 } iotls_diag_candidate;
 
 typedef struct iotls_diagnosis {
     iotls_cause cause;
     iotls_certainty certainty;
-    char summary[IOTLS_DIAG_LINE];          /* what happened and why, one line */
+    char summary[IOTLS_DIAG_LINE]; /* what happened and why, one line */
     uint8_t n_evidence;
     char evidence[IOTLS_DIAG_MAX_EVIDENCE][IOTLS_DIAG_LINE]; /* facts with their source */
-    char fix_tool[IOTLS_DIAG_LINE];         /* iotls option */
-    char fix_device[IOTLS_DIAG_LINE];       /* Mbed TLS call or config line */
-    char fix_server[IOTLS_DIAG_LINE];       /* what the server's operator can change; "" if nothing */
-    uint8_t n_candidates;                   /* > 1 only when AMBIGUOUS */
+    char fix_tool[IOTLS_DIAG_LINE];                          /* iotls option */
+    char fix_device[IOTLS_DIAG_LINE];                        /* Mbed TLS call or config line */
+    char fix_server[IOTLS_DIAG_LINE]; /* what the server's operator can change; "" if nothing */
+    uint8_t n_candidates;             /* > 1 only when AMBIGUOUS */
     iotls_diag_candidate candidates[IOTLS_DIAG_MAX_CANDIDATES];
-    uint8_t n_notes;                        /* other problems seen on the way */
+    uint8_t n_notes; /* other problems seen on the way */
     char notes[IOTLS_DIAG_MAX_NOTES][IOTLS_DIAG_LINE];
-    char doc[48];                           /* "docs/causes/<cause>.md" */
+    char doc[48]; /* "docs/causes/<cause>.md" */
 } iotls_diagnosis;
 
 /* What the diagnosis needs besides the iotls_error. */
 typedef struct iotls_diag_input {
-    const char *host;                 /* as dialed; NULL: take the error's host */
-    const iotls_trust *trust;         /* the store used, or NULL if unknown */
+    const char *host;                   /* as dialed; NULL: take the error's host */
+    const iotls_trust *trust;           /* the store used, or NULL if unknown */
     const mbedtls_x509_crt *peer_chain; /* iotls_conn_peer_chain(), NULL if none */
-    int64_t build_time;               /* s since 1970 of the build (see
+    int64_t build_time;                 /* s since 1970 of the build (see
                                          iotls_build_time()); 0: unknown. A wall
                                          clock before it is not set. */
-    uint8_t client_cert_configured;   /* a client certificate was configured */
-    uint8_t sni_overridden;           /* the user set the SNI (iotls --sni,
+    uint8_t client_cert_configured;     /* a client certificate was configured */
+    uint8_t sni_overridden;             /* the user set the SNI (iotls --sni,
                                          iotls_conf_set_server_name) */
-    uint8_t sni_disabled;             /* the user asked for no SNI (--no-sni) */
+    uint8_t sni_disabled;               /* the user asked for no SNI (--no-sni) */
 } iotls_diag_input;
 
 /* Zeroes *in (no trust report, no chain, build date unknown). */
 void iotls_diag_input_init(iotls_diag_input *in);
+
+/*
+ * Fills *in from a connection and the conf it was set up with (either may
+ * be NULL): the host dialed, the trust store, the peer chain, whether a
+ * client certificate was configured and whether the SNI was overridden or
+ * disabled. Keeps in->build_time, which only the application knows: set it
+ * with iotls_build_time(__DATE__). The pointers stay valid until
+ * iotls_conn_free().
+ */
+struct iotls_conn;
+struct iotls_conf;
+void iotls_diag_input_from_conn(iotls_diag_input *in, const struct iotls_conn *c,
+                                const struct iotls_conf *conf);
 
 /*
  * The build date as seconds since 1970 (midnight UTC) from a __DATE__

@@ -38,15 +38,15 @@ extern "C" {
 
 /* What to offer. A NULL list means the full IANA list of its kind. */
 typedef struct iotls_probe_offer {
-    const uint16_t *suites;     /* IANA cipher suite ids */
+    const uint16_t *suites; /* IANA cipher suite ids */
     size_t n_suites;
-    const uint16_t *groups;     /* IANA named groups */
+    const uint16_t *groups; /* IANA named groups */
     size_t n_groups;
-    const uint16_t *sig_algs;   /* IANA signature schemes */
+    const uint16_t *sig_algs; /* IANA signature schemes */
     size_t n_sig_algs;
-    const uint16_t *versions;   /* 0x0304, 0x0303, ...; NULL: 1.3, 1.2, 1.1, 1.0 */
+    const uint16_t *versions; /* 0x0304, 0x0303, ...; NULL: 1.3, 1.2, 1.1, 1.0 */
     size_t n_versions;
-    const char *sni;            /* server_name, NULL for none */
+    const char *sni; /* server_name, NULL for none */
 } iotls_probe_offer;
 
 /* All lists full, no SNI. */
@@ -69,16 +69,16 @@ int iotls_probe_hello_build(const iotls_probe_offer *o, const unsigned char rnd[
                             unsigned char *buf, size_t len, size_t *olen);
 
 typedef enum iotls_probe_outcome {
-    IOTLS_PROBE_NONE = 0,          /* nothing yet */
-    IOTLS_PROBE_SERVER_HELLO = 1,  /* version, suite (and group) chosen */
-    IOTLS_PROBE_HELLO_RETRY = 2,   /* TLS 1.3 HelloRetryRequest: group wanted */
+    IOTLS_PROBE_NONE = 0,         /* nothing yet */
+    IOTLS_PROBE_SERVER_HELLO = 1, /* version, suite (and group) chosen */
+    IOTLS_PROBE_HELLO_RETRY = 2,  /* TLS 1.3 HelloRetryRequest: group wanted */
     IOTLS_PROBE_ALERT = 3,
-    IOTLS_PROBE_NOT_TLS = 4,       /* see first_bytes */
-    IOTLS_PROBE_CLOSED = 5,        /* EOF before any answer */
+    IOTLS_PROBE_NOT_TLS = 4, /* see first_bytes */
+    IOTLS_PROBE_CLOSED = 5,  /* EOF before any answer */
     IOTLS_PROBE_TIMEOUT = 6,
     IOTLS_PROBE_RESET = 7,
-    IOTLS_PROBE_MALFORMED = 8,     /* TLS, but not a valid answer; see detail */
-    IOTLS_PROBE_ERROR = 9          /* send/recv failed otherwise; see sys_err */
+    IOTLS_PROBE_MALFORMED = 8, /* TLS, but not a valid answer; see detail */
+    IOTLS_PROBE_ERROR = 9      /* send/recv failed otherwise; see sys_err */
 } iotls_probe_outcome;
 
 typedef struct iotls_probe_result {
@@ -91,7 +91,7 @@ typedef struct iotls_probe_result {
     uint8_t cert_request;      /* TLS 1.2: the server asked for a client certificate */
     uint8_t server_hello_done; /* TLS 1.2: ServerHelloDone seen */
     uint8_t alert_level;
-    uint8_t alert;             /* description, when outcome is ALERT */
+    uint8_t alert;                       /* description, when outcome is ALERT */
     uint16_t exts[IOTLS_PROBE_MAX_EXTS]; /* ServerHello extension types, in order */
     uint8_t n_exts;
     uint8_t first_bytes[IOTLS_EV_FIRST_BYTES];
@@ -99,7 +99,7 @@ typedef struct iotls_probe_result {
     uint32_t bytes_received;
     uint32_t elapsed_ms;
     int sys_err;
-    char detail[80];           /* what was malformed, "" otherwise */
+    char detail[80]; /* what was malformed, "" otherwise */
 } iotls_probe_result;
 
 /*

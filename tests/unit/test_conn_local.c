@@ -600,6 +600,17 @@ static int session(iotls_conf *conf, const char *host, uint16_t port, iotls_erro
             CHECK_INT(iotls_conn_read(&c, (unsigned char *)body, 1), IOTLS_ERR_NOT_CONNECTED);
         }
     }
+    if (rc == IOTLS_ERR_VERIFY) {
+        /* The rejected chain stays available for reports. */
+        const mbedtls_x509_crt *pc = iotls_conn_peer_chain(&c);
+        char dn[128] = "";
+        CHECK(pc != NULL);
+        if (pc != NULL)
+            mbedtls_x509_dn_gets(dn, sizeof dn, &pc->subject);
+        CHECK_STR(dn, "CN=localhost");
+        CHECK(pc != NULL && pc->next == NULL); /* the server sent one */
+        CHECK(iotls_conn_verify_result(&c) != 0);
+    }
     *out = *iotls_conn_error(&c);
     iotls_conn_free(&c);
     return rc;

@@ -182,13 +182,16 @@ static void test_seed(void)
     CHECK(strstr(d.fix_device, "mbedtls_ssl_set_hostname(&ssl, \"www.google.de\");") != NULL);
     CHECK(strstr(d.fix_tool, "--sni") != NULL);
     CHECK(has_evidence(&d, "server sent alert 40 (handshake_failure) as its first record"));
-    CHECK(has_evidence(&d, "ClientHello SNI: \"mbed TLS Server 1\" but dialed host: \"www.google.de\""));
+    CHECK(has_evidence(
+        &d, "ClientHello SNI: \"mbed TLS Server 1\" but dialed host: \"www.google.de\""));
     CHECK(has_evidence(&d, "c031"));
     CHECK_STR(d.doc, "docs/causes/sni_rejected.md");
     CHECK(has_note(&d, "1 skipped"));
     CHECK(has_note(&d, "#2 of ca.pem (line 23)"));
     CHECK(has_note(&d, "groups secp256r1 only"));
     CHECK(iotls_diagnosis_format(&d, text, sizeof(text), 1) > 0);
+    if (getenv("IOTLS_TEST_SHOW") != NULL) /* the example in docs/diagnosis.md */
+        fputs(text, stdout);
     CHECK(strstr(text, "cause: sni_rejected (ambiguous)") != NULL);
     CHECK(strstr(text, "candidate 2. no_shared_cipher") != NULL);
     iotls_trust_free(&t);
@@ -320,6 +323,23 @@ static void test_version(void)
     CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
     CHECK_INT(d.certainty, IOTLS_DIAG_CERTAIN);
     CHECK(strstr(d.summary, "TLS 1.3") != NULL);
+    CHECK(strstr(d.fix_device, "MBEDTLS_SSL_PROTO_TLS1_3") != NULL);
+
+    /* A TLS 1.0-only server refusing iotls's AEAD-only offer: alert 40 in a
+     * TLS 1.0 record (OpenSSL s_server -tls1). */
+    hs_error(&e, "old.example.com", "old.example.com");
+    alert_first(&e, 40);
+    e.wire.first_bytes[2] = 0x01;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
+    CHECK_INT(d.certainty, IOTLS_DIAG_LIKELY);
+    CHECK(has_evidence(&d, "the alert came in a TLSv1.0 record (0x0301)"));
+    CHECK(strstr(d.fix_device, "MBEDTLS_SSL_MINOR_VERSION_1") != NULL);
+    /* ... but alert 112 in an old record is still about the name */
+    alert_first(&e, 112);
+    e.wire.first_bytes[2] = 0x01;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_SNI_REJECTED);
 
     /* A TLS 1.0 server. */
     hs_error(&e, "old.example.com", "old.example.com");
@@ -425,7 +445,8 @@ static void gen_key(mbedtls_pk_context *k)
     mbedtls_pk_init(k);
     CHECK_INT(mbedtls_pk_setup(k, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)), 0);
     CHECK_INT(mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(*k),
-                                  mbedtls_ctr_drbg_random, &drbg), 0);
+                                  mbedtls_ctr_drbg_random, &drbg),
+              0);
 }
 
 /* Appends to chain a certificate for subject, issued by issuer with ikey. */
@@ -508,10 +529,10 @@ static void test_certs(void)
              "www.example.com", "20250101000000", "20300101000000", 0);
     gen_cert(&with_root, "CN=Private Root", &other_k, "CN=Private Root", &other_k, NULL,
              "20250101000000", "20300101000000", 1);
-    gen_cert(&expired, "CN=www.example.com", &leaf_k, "CN=Test Root", &root_k,
-             "www.example.com", "20200101000000", "20240101000000", 0);
-    gen_cert(&root_only, "CN=Test Root", &root_k, "CN=Test Root", &root_k, NULL,
-             "20250101000000", "20300101000000", 1);
+    gen_cert(&expired, "CN=www.example.com", &leaf_k, "CN=Test Root", &root_k, "www.example.com",
+             "20200101000000", "20240101000000", 0);
+    gen_cert(&root_only, "CN=Test Root", &root_k, "CN=Test Root", &root_k, NULL, "20250101000000",
+             "20300101000000", 1);
 
     iotls_diag_input_init(&in);
     in.build_time = BUILT;
@@ -693,7 +714,8 @@ static void peer_sent(iotls_error *e, const char *bytes, size_t n)
 
 static void test_not_tls(void)
 {
-    static const char http[] = "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Type: text/html\r\n";
+    static const char http[] =
+        "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Type: text/html\r\n";
     static const char ssh[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n";
     static const char smtp[] = "220 mail.example.com ESMTP Postfix\r\n";
     static const char ftp[] = "220 (vsFTPd 3.0.3)\r\n";
@@ -921,6 +943,42 @@ static void test_api(void)
     CHECK_INT(iotls_cause_from_name(NULL), IOTLS_CAUSE_NONE);
     CHECK_STR(iotls_certainty_name(IOTLS_DIAG_CONFIRMED), "confirmed");
 
+    /* The input, from a connection and its conf (no network needed). */
+    {
+        iotls_conf conf;
+        iotls_conn c;
+        iotls_trust t;
+        iotls_diag_input in;
+        mbedtls_x509_crt crt;
+        iotls_trust_init(&t);
+        iotls_conf_init(&conf);
+        iotls_conf_set_trust(&conf, &t);
+        iotls_conn_init(&c);
+        iotls_diag_input_init(&in);
+        in.build_time = 1;
+        iotls_diag_input_from_conn(&in, &c, &conf);
+        CHECK(in.trust == &t);
+        CHECK(in.host == NULL);
+        CHECK(in.peer_chain == NULL);
+        CHECK_INT(in.sni_overridden, 0);
+        CHECK_INT(in.sni_disabled, 0);
+        CHECK_INT(in.client_cert_configured, 0);
+        CHECK_INT(in.build_time, 1);
+        CHECK_INT(iotls_conf_set_server_name(&conf, "mbed TLS Server 1"), IOTLS_OK);
+        iotls_diag_input_from_conn(&in, NULL, &conf);
+        CHECK_INT(in.sni_overridden, 1);
+        iotls_conf_disable_sni(&conf);
+        mbedtls_x509_crt_init(&crt);
+        iotls_conf_set_client_cert(&conf, &crt, NULL);
+        iotls_diag_input_from_conn(&in, NULL, &conf);
+        CHECK_INT(in.sni_overridden, 0);
+        CHECK_INT(in.sni_disabled, 1);
+        CHECK_INT(in.client_cert_configured, 1);
+        iotls_diag_input_from_conn(NULL, &c, &conf);
+        iotls_conn_free(&c);
+        iotls_trust_free(&t);
+    }
+
     /* Build dates */
     CHECK_INT(iotls_build_time("Nov 27 2026"), 1795737600);
     CHECK_INT(iotls_build_time("Jan  1 2020"), 1577836800);
@@ -952,8 +1010,6 @@ static void test_api(void)
     seed_error(&e);
     iotls_diagnose(&e, NULL, &d);
     n = iotls_diagnosis_format(&d, big, sizeof(big), 1);
-    if (getenv("IOTLS_TEST_SHOW") != NULL)
-        fputs(big, stdout);
     CHECK(n > 200 && (size_t)n == strlen(big));
     CHECK(strstr(big, "evidence: ") != NULL);
     CHECK_INT(iotls_diagnosis_format(&d, buf, sizeof(buf), 1), n);
