@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "demo_server.h"
+#include "diag_report.h"
 #include "http.h"
 #include "report.h"
 #include "session.h"
@@ -73,10 +74,12 @@ static void server_saw(iotls_cli_demo_server *srv, int i)
 /* Step 1: the vendor example's SNI. Expected: alert 40 at the handshake. */
 static int vendor_way(iotls_cli_demo_server *srv, iotls_trust *trust, const iotls_cli_opts *o)
 {
+    static iotls_diagnosis diag; /* ~7 KB: not on the stack */
+    iotls_diag_input in;
     iotls_conf conf;
     iotls_conn c;
     const iotls_error *e;
-    char line[512];
+    char line[512], want_fix[128];
     int ok;
 
     printf("1) The vendor example's way\n");
@@ -113,6 +116,22 @@ static int vendor_way(iotls_cli_demo_server *srv, iotls_trust *trust, const iotl
     server_saw(srv, 0);
     ok = e->code == IOTLS_ERR_ALERT_RECEIVED && e->stage == IOTLS_STAGE_HANDSHAKE &&
          e->wire.alert_received == 40 && e->sni_sent && strcmp(e->sni, VENDOR_SNI) == 0;
+
+    /* What iotls makes of it: the diagnosis from the evidence above. */
+    iotls_diag_input_init(&in);
+    iotls_diag_input_from_conn(&in, &c, &conf);
+    in.build_time = iotls_build_time(__DATE__);
+    printf("   diagnosis (what iotls says about this failure):\n");
+    if (iotls_diagnose(e, &in, &diag) == 1) {
+        snprintf(want_fix, sizeof want_fix, "mbedtls_ssl_set_hostname(&ssl, \"%s\")",
+                 IOTLS_CLI_DEMO_NAME);
+        iotls_cli_report_diagnosis(&diag, o->verbose, "   ", stdout);
+        ok = ok && diag.cause == IOTLS_CAUSE_SNI_REJECTED &&
+             strstr(diag.fix_device, want_fix) != NULL;
+    } else {
+        printf("   (none)\n");
+        ok = 0;
+    }
     iotls_conn_free(&c);
     return ok;
 }

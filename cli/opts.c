@@ -11,7 +11,7 @@
 #include "iotls/config.h"
 
 enum { O_CACERT, O_CAPATH, O_RESOLVE, O_CTIMEOUT, O_MAXTIME, O_VERBOSE, O_OUTPUT, O_INCLUDE,
-       O_SNI, O_NOSNI, O_DEBUG, O_JSON, O_HELP, O_VERSION };
+       O_SNI, O_NOSNI, O_DEBUG, O_JSON, O_HELP, O_VERSION, O_CERT, O_KEY };
 
 typedef struct optdef {
     const char *name;  /* long form, without "--" */
@@ -35,6 +35,8 @@ static const optdef optdefs[] = {
     {"json", 0, 0, O_JSON},
     {"help", 'h', 0, O_HELP},
     {"version", 0, 0, O_VERSION},
+    {"cert", 0, 1, O_CERT},
+    {"key", 0, 1, O_KEY},
 };
 #define N_OPTDEFS (sizeof optdefs / sizeof optdefs[0])
 
@@ -165,6 +167,16 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
     case O_JSON:
         o->json = 1;
         break;
+    case O_CERT:
+        if (!*val)
+            return bad(err, errlen, "%s: empty file name", shown);
+        o->cert = val;
+        break;
+    case O_KEY:
+        if (!*val)
+            return bad(err, errlen, "%s: empty file name", shown);
+        o->key = val;
+        break;
     case O_HELP:
         o->command = IOTLS_CLI_CMD_HELP;
         break;
@@ -181,11 +193,14 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
     if (o->command == IOTLS_CLI_CMD_HELP || o->command == IOTLS_CLI_CMD_VERSION)
         return 0;
     if (!cmdword)
-        return bad(err, errlen, "no command given: use get, connect or demo (see iotls --help)");
+        return bad(err, errlen,
+                   "no command given: use get, connect, diagnose or demo (see iotls --help)");
     if (strcmp(cmdword, "get") == 0) {
         o->command = IOTLS_CLI_CMD_GET;
     } else if (strcmp(cmdword, "connect") == 0) {
         o->command = IOTLS_CLI_CMD_CONNECT;
+    } else if (strcmp(cmdword, "diagnose") == 0) {
+        o->command = IOTLS_CLI_CMD_DIAGNOSE;
     } else if (strcmp(cmdword, "demo") == 0) {
         o->command = IOTLS_CLI_CMD_DEMO;
     } else if (strcmp(cmdword, "help") == 0) {
@@ -195,20 +210,23 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
         o->command = IOTLS_CLI_CMD_VERSION;
         return 0;
     } else {
-        return bad(err, errlen, "unknown command \"%s\" (use get, connect or demo)", cmdword);
+        return bad(err, errlen, "unknown command \"%s\" (use get, connect, diagnose or demo)",
+                   cmdword);
     }
 
     if (o->command == IOTLS_CLI_CMD_DEMO) {
         if (o->target)
             return bad(err, errlen, "demo takes no arguments (got \"%s\")", o->target);
         if (o->json || o->output || o->include_headers || o->cacert || o->capath || o->sni ||
-            o->no_sni || o->n_resolve)
+            o->no_sni || o->n_resolve || o->cert || o->key)
             return bad(err, errlen, "demo takes no options other than -v and --debug");
         return 0;
     }
     if (!o->target)
-        return bad(err, errlen, "%s", o->command == IOTLS_CLI_CMD_GET ? "get: missing URL"
-                                                                      : "connect: missing HOST[:PORT]");
+        return bad(err, errlen, "%s",
+                   o->command == IOTLS_CLI_CMD_GET        ? "get: missing URL"
+                   : o->command == IOTLS_CLI_CMD_DIAGNOSE ? "diagnose: missing HOST[:PORT]"
+                                                          : "connect: missing HOST[:PORT]");
     if (o->command == IOTLS_CLI_CMD_GET) {
         if (iotls_cli_url_parse(o->target, &o->url, err, errlen) != 0)
             return -1;
@@ -220,6 +238,8 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
     }
     if (o->sni && o->no_sni)
         return bad(err, errlen, "--sni and --no-sni cannot be used together");
+    if ((o->cert != NULL) != (o->key != NULL))
+        return bad(err, errlen, "--cert and --key go together (the certificate and its key)");
     return 0;
 }
 

@@ -18,12 +18,13 @@ typedef enum iotls_cli_command {
     IOTLS_CLI_CMD_GET,
     IOTLS_CLI_CMD_DEMO,
     IOTLS_CLI_CMD_HELP,
-    IOTLS_CLI_CMD_VERSION
+    IOTLS_CLI_CMD_VERSION,
+    IOTLS_CLI_CMD_DIAGNOSE
 } iotls_cli_command;
 
 typedef struct iotls_cli_opts {
     iotls_cli_command command;
-    const char *target;            /* URL (get) or HOST[:PORT] (connect); argv storage */
+    const char *target;            /* URL (get) or HOST[:PORT] (connect, diagnose); argv storage */
     iotls_cli_url url;             /* target, parsed */
     const char *cacert;            /* --cacert FILE */
     const char *capath;            /* --capath DIR */
@@ -38,6 +39,8 @@ typedef struct iotls_cli_opts {
     int no_sni;                    /* --no-sni */
     int debug;                     /* --debug N, 0..4 */
     int json;                      /* --json */
+    const char *cert;              /* --cert FILE: client certificate (PEM/DER) */
+    const char *key;               /* --key FILE: its private key */
 } iotls_cli_opts;
 
 /*

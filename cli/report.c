@@ -5,11 +5,13 @@
 #include "report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mbedtls/ecp.h"
 
 #include "certinfo.h"
+#include "diag_report.h"
 #include "exitcode.h"
 #include "json.h"
 
@@ -271,6 +273,19 @@ static void json_wire(iotls_cli_json *j, const iotls_cli_result *r)
         iotls_cli_json_null(j, "first_bytes_hex");
     }
     iotls_cli_json_bool(j, "not_tls", w->not_tls);
+    if (w->alert_received_version != 0) {
+        const char *vn = iotls_version_name(w->alert_received_version);
+        snprintf(hex, sizeof hex, "0x%04x", w->alert_received_version);
+        iotls_cli_json_str(j, "alert_record_version", vn ? vn : hex);
+    } else {
+        iotls_cli_json_null(j, "alert_record_version");
+    }
+    iotls_cli_json_bool(j, "sni_acked", w->sni_acked);
+    if (w->client_cert_msg_sent)
+        iotls_cli_json_int(j, "client_certs_sent", w->client_certs_sent);
+    else
+        iotls_cli_json_null(j, "client_certs_sent");
+    iotls_cli_json_bool(j, "cert_verify_sent", w->cert_verify_sent);
     iotls_cli_json_arr_begin(j, "handshake_messages");
     for (int i = 0; i < w->n_hs_msgs && i < IOTLS_EV_MAX_HS_MSGS; i++)
         iotls_cli_json_str(j, NULL, iotls_cli_hs_msg_name(w->hs_msgs[i]));
@@ -285,7 +300,10 @@ int iotls_cli_report_json(const iotls_cli_result *r, FILE *out)
     char tmp[64];
     const char *text;
     int rc = 0;
+    iotls_diagnosis *diag = malloc(sizeof *diag); /* ~7 KB; NULL: no diagnosis */
 
+    if (diag)
+        memset(diag, 0, sizeof *diag);
     iotls_cli_json_init(&j);
     iotls_cli_json_obj_begin(&j, NULL);
     iotls_cli_json_bool(&j, "ok", r->ok);
@@ -298,6 +316,12 @@ int iotls_cli_report_json(const iotls_cli_result *r, FILE *out)
     iotls_cli_json_int(&j, "error_code", r->ok ? 0 : r->error_code);
     iotls_cli_json_int(&j, "exit_code", r->exit_code);
     iotls_cli_json_str(&j, "message", r->ok ? NULL : r->message);
+    if (r->ok)
+        iotls_cli_report_json_diag(&j, NULL);
+    else if (r->diag_done || diag)
+        iotls_cli_report_json_diag(&j, iotls_cli_result_diag(r, diag));
+    else
+        iotls_cli_report_json_diag(&j, NULL);
     iotls_cli_json_int(&j, "mbedtls_code", e->mbedtls_code);
     if (e->mbedtls_code != 0) {
         snprintf(tmp, sizeof tmp, "-0x%04X", (unsigned)(-(long)e->mbedtls_code));
@@ -318,6 +342,8 @@ int iotls_cli_report_json(const iotls_cli_result *r, FILE *out)
     }
     iotls_cli_json_arr_end(&j);
     iotls_cli_json_int(&j, "errno", e->sys_errno);
+    iotls_cli_json_int(&j, "resolver_code", e->resolver_code);
+    iotls_cli_json_bool(&j, "is_ip", e->is_ip);
     json_sent(&j, r);
     if (r->handshake_done && r->conn) {
         uint16_t g = iotls_conn_group(r->conn);
@@ -358,6 +384,7 @@ int iotls_cli_report_json(const iotls_cli_result *r, FILE *out)
         rc = -1;
     }
     iotls_cli_json_free(&j);
+    free(diag);
     return rc;
 }
 
@@ -442,7 +469,15 @@ void iotls_cli_report_failure(const iotls_cli_result *r, int verbose, FILE *out)
     const iotls_error *e = &r->err;
     const iotls_wire *w = &e->wire;
 
+    iotls_diagnosis *diag = malloc(sizeof *diag);
+
     fprintf(out, "iotls: %s\n", r->message);
+    /* A CA file or directory that cannot be read is said in full by the
+     * line above (the path and the system's reason); its diagnosis only
+     * repeats it, so it waits for -v. */
+    if ((r->diag_done || diag) && (verbose || e->code != IOTLS_ERR_TRUST_READ))
+        iotls_cli_report_diagnosis(iotls_cli_result_diag(r, diag), verbose, NULL, out);
+    free(diag);
     if (!verbose)
         return;
     fprintf(out, "* stage %s, error %s (%d), exit code %d\n", r->stage ? r->stage : "?",

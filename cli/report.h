@@ -41,6 +41,12 @@ typedef struct iotls_cli_result {
     int64_t first_byte_ms;        /* -1 unknown */
 
     uint32_t total_ms;
+
+    /* The diagnosis of the failure (docs/diagnosis.md). Filled by
+     * iotls_cli_result_diagnose(), or by `iotls diagnose` with a confirmed
+     * cause; cause IOTLS_CAUSE_NONE on success. */
+    int diag_done;
+    iotls_diagnosis diag;
 } iotls_cli_result;
 
 /* Zeroes r and sets the command, host and port. */
@@ -55,6 +61,18 @@ void iotls_cli_result_fail_lib(iotls_cli_result *r, const iotls_error *e);
  * are static strings. */
 void iotls_cli_result_fail(iotls_cli_result *r, int exit_code, const char *stage,
                            const char *error, const char *message);
+
+/*
+ * Diagnoses the failure in r (a no-op once done, or on success): from the
+ * connection's evidence, the trust store, the configuration and the build
+ * date of the tool.
+ */
+void iotls_cli_result_diagnose(iotls_cli_result *r);
+
+/* The diagnosis members of the --json object (cause .. notes), all null or
+ * empty when there is none. */
+struct iotls_cli_json;
+void iotls_cli_report_json_diag(struct iotls_cli_json *j, const iotls_diagnosis *d);
 
 /* The --json object, one line, to out. Returns 0 or -1 (out of memory). */
 int iotls_cli_report_json(const iotls_cli_result *r, FILE *out);

@@ -73,7 +73,19 @@ time_t iotls_port_lwip_mbedtls_time(time_t *t);
 #ifndef MBEDTLS_ECP_FIXED_POINT_OPTIM
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
 #endif
+/* The client's only scalar multiplications without an RNG are signature
+ * verifications, on public data: the internal DRBG that would blind them
+ * costs time and flash for no secret to protect. ECDH and signing get the
+ * connection's RNG from the TLS layer and stay blinded. */
+#define MBEDTLS_ECP_NO_INTERNAL_RNG
 #define MBEDTLS_ECDH_C
+/* Project Everest's x25519 (shipped with Mbed TLS) instead of the generic
+ * big-number one: -10 M instructions per handshake for +5 KB of flash,
+ * which the 110 KB budget does not have. The firmware build turns it on
+ * with -DIOTLS_FW_EVEREST=ON (docs/device.md has both sets of figures). */
+#if defined(IOTLS_MBEDTLS_EVEREST)
+#define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED
+#endif
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_RSA_C
 #define MBEDTLS_PKCS1_V15             /* RSA signatures (PSS is left out: rare in web PKI) */

@@ -79,3 +79,31 @@ int iotls_bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t t
     iotls_tap_feed(IOTLS_TAP(c), IOTLS_TAP_IN, buf, (size_t)r);
     return r;
 }
+
+void iotls_bio_more_first_bytes(iotls_conn *c, uint32_t max_wait_ms)
+{
+    iotls_wire *w = &c->err.wire;
+    unsigned char buf[IOTLS_EV_FIRST_BYTES];
+    uint64_t end;
+    uint32_t left = time_left(c);
+    int i, r, sys_err;
+
+    if (c->sock == NULL)
+        return;
+    if (left > max_wait_ms)
+        left = max_wait_ms;
+    end = iotls_port_now_ms() + left;
+    /* Bounded: each round either fills first_bytes further or ends it. */
+    for (i = 0; i < IOTLS_EV_FIRST_BYTES && w->n_first_bytes < IOTLS_EV_FIRST_BYTES; i++) {
+        uint64_t now = iotls_port_now_ms();
+        if (now >= end)
+            break;
+        sys_err = 0;
+        r = iotls_port_recv(c->sock, buf, (size_t)(IOTLS_EV_FIRST_BYTES - w->n_first_bytes),
+                            (uint32_t)(end - now), &sys_err);
+        if (r <= 0)
+            break; /* EOF, timeout, reset: what came is all there is */
+        w->bytes_received += (uint32_t)r;
+        iotls_tap_feed(IOTLS_TAP(c), IOTLS_TAP_IN, buf, (size_t)r);
+    }
+}

@@ -160,3 +160,9 @@ void iotls_conf_set_debug(iotls_conf *conf, int level, iotls_debug_fn fn, void *
     conf->debug_fn = fn;
     conf->debug_ctx = ctx;
 }
+
+void iotls_conf_set_sig_hashes(iotls_conf *conf, const int *hashes)
+{
+    if (conf != NULL)
+        conf->sig_hashes = hashes;
+}

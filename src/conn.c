@@ -77,7 +77,7 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
                                                                  : iotls_default_ciphersuites());
     mbedtls_ssl_conf_curves(sc, conf->groups != NULL ? conf->groups : iotls_default_groups());
 #if defined(MBEDTLS_KEY_EXCHANGE__WITH_CERT__ENABLED)
-    mbedtls_ssl_conf_sig_hashes(sc, sig_hashes);
+    mbedtls_ssl_conf_sig_hashes(sc, conf->sig_hashes != NULL ? conf->sig_hashes : sig_hashes);
 #else
     (void)sig_hashes;
 #endif
@@ -200,7 +200,9 @@ static int find_addrs(iotls_conn *c, iotls_addr *addrs, size_t *n)
     if (rc != IOTLS_OK || *n == 0) {
         if (rc != IOTLS_ERR_DNS_TIMEOUT)
             rc = IOTLS_ERR_DNS;
-        iotls_fail(c, (iotls_err)rc, IOTLS_STAGE_DNS, 0, sys_err);
+        /* port.h: negative is the resolver's code, positive an errno */
+        iotls_fail(c, (iotls_err)rc, IOTLS_STAGE_DNS, 0, sys_err > 0 ? sys_err : 0);
+        c->err.resolver_code = sys_err < 0 ? sys_err : 0;
         return rc;
     }
     return IOTLS_OK;
@@ -242,6 +244,10 @@ static int dial(iotls_conn *c, const iotls_addr *addrs, size_t n)
     return rc;
 }
 
+/* How long a peer that is not TLS gets to finish its first words (a
+ * banner, an HTTP status line) once we know it is not TLS. */
+#define NOT_TLS_WAIT_MS 300
+
 static int handshake(iotls_conn *c)
 {
     int ret;
@@ -253,8 +259,11 @@ static int handshake(iotls_conn *c)
         ret = mbedtls_ssl_handshake(&c->ssl);
         if (ret == 0)
             break;
-        if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
+        if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
+            if (c->err.wire.not_tls)
+                iotls_bio_more_first_bytes(c, NOT_TLS_WAIT_MS);
             return iotls_classify(c, IOTLS_STAGE_HANDSHAKE, ret);
+        }
         if (c->deadline_ms != 0 && iotls_port_now_ms() >= c->deadline_ms) {
             c->last_port_rc = IOTLS_PORT_TIMEOUT;
             return iotls_classify(c, IOTLS_STAGE_HANDSHAKE, MBEDTLS_ERR_SSL_TIMEOUT);
@@ -303,6 +312,7 @@ int iotls_conn_connect(iotls_conn *c, const char *host, uint16_t port)
         return IOTLS_ERR_TRUST_EMPTY;
     }
     c->is_ip = (uint8_t)iotls_addr_parse(c->err.host, &c->ip);
+    c->err.is_ip = c->is_ip;
     if (!c->is_ip && iotls_hostname_check(c->err.host) != IOTLS_OK) {
         iotls_fail(c, IOTLS_ERR_HOSTNAME, IOTLS_STAGE_SETUP, 0, 0);
         return IOTLS_ERR_HOSTNAME;

@@ -331,7 +331,8 @@ int iotls_diagnose(const iotls_error *e, const iotls_diag_input *in, iotls_diagn
             else if (!((*p >= '0' && *p <= '9') || *p == '.'))
                 dots = 0;
         }
-        x.host_is_ip = x.host[0] != '\0' && (colon || dots);
+        /* the library's own fact when it dialed; the text otherwise */
+        x.host_is_ip = e->is_ip || (x.host[0] != '\0' && (colon || dots));
     }
 
     if (!iotls_diag_setup(&x) && !iotls_diag_cert(&x) && !iotls_diag_handshake(&x) &&

@@ -232,7 +232,19 @@ static int name_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
         iotls_diag_conclude(x, IOTLS_CAUSE_UNKNOWN, IOTLS_DIAG_LIKELY);
         return 1;
     }
-    iotls_diag_summary(x, "the server's certificate is not valid for \"%s\"", x->host);
+    /* RFC 6066: a server that used our SNI answers with an empty
+     * server_name extension; without it the certificate is the default
+     * one, not one chosen for the name. */
+    if (e->wire.server_hello_seen && !e->wire.sni_acked)
+        iotls_diag_add_evidence(x, "ServerHello did not acknowledge the SNI (no server_name "
+                                   "extension): the server did not pick its certificate by name");
+    else if (e->wire.sni_acked)
+        iotls_diag_add_evidence(x, "ServerHello acknowledged the SNI: the server knows the name "
+                                   "but its certificate does not list it");
+    iotls_diag_summary(x, "the server's certificate is not valid for \"%s\"%s", x->host,
+                       e->wire.server_hello_seen && !e->wire.sni_acked
+                           ? " (the server ignored the SNI and sent its default certificate)"
+                           : "");
     iotls_diag_conclude(x, IOTLS_CAUSE_HOSTNAME_MISMATCH, IOTLS_DIAG_CERTAIN);
     return 1;
 }

@@ -300,7 +300,9 @@ static int protocol_version(iotls_diag_ctx *x)
      * server settled on: a TLS 1.0 server answers in a 0x0301 record. */
     uint16_t alert_rec = 0;
     int old_record;
-    if (before_server_hello(e) && e->wire.n_first_bytes >= 5 && fb[0] == 21 && fb[1] == 3)
+    if (before_server_hello(e) && e->wire.alert_received_version != 0)
+        alert_rec = e->wire.alert_received_version; /* the tap kept it */
+    else if (before_server_hello(e) && e->wire.n_first_bytes >= 5 && fb[0] == 21 && fb[1] == 3)
         alert_rec = (uint16_t)(fb[1] << 8 | fb[2]);
     old_record = alert_rec != 0 && alert_rec < 0x0303 &&
                  (e->wire.alert_received == 40 || e->wire.alert_received == 70 ||
@@ -381,11 +383,16 @@ static int client_cert(iotls_diag_ctx *x)
     int a = e->wire.alert_received;
     int cr = e->wire.cert_request_seen;
     int closed = e->code == IOTLS_ERR_PEER_CLOSED || e->code == IOTLS_ERR_RESET;
+    const iotls_wire *w = &e->wire;
+    /* The wire says what we sent; the configuration only what we meant to. */
+    int sent_none = w->client_cert_msg_sent ? w->client_certs_sent == 0
+                                            : !x->in->client_cert_configured;
+    int sent_cert = w->client_cert_msg_sent ? w->client_certs_sent > 0
+                                            : x->in->client_cert_configured;
 
     if (before_server_hello(e) && a != 116)
         return 0;
-    if (!x->in->client_cert_configured &&
-        (a == 116 || (cr && (closed || is_one_of(a, refusals, 5))))) {
+    if (sent_none && (a == 116 || (cr && (closed || is_one_of(a, refusals, 5))))) {
         if (cr)
             iotls_diag_add_evidence(x, "server sent CertificateRequest: it asks for a client "
                                        "certificate");
@@ -394,17 +401,31 @@ static int client_cert(iotls_diag_ctx *x)
         else
             ev_where(x,
                      e->code == IOTLS_ERR_RESET ? "reset the connection" : "closed the connection");
-        iotls_diag_add_evidence(x, "no client certificate was configured, so an empty Certificate "
-                                   "was sent");
+        if (w->client_cert_msg_sent)
+            iotls_diag_add_evidence(x, "the client sent an empty Certificate message (seen on the "
+                                       "wire)%s",
+                                    x->in->client_cert_configured
+                                        ? " although a certificate was configured: Mbed TLS found "
+                                          "none that fits the request"
+                                        : ": no client certificate was configured");
+        else
+            iotls_diag_add_evidence(x, "no client certificate was configured, so an empty "
+                                       "Certificate was sent");
         iotls_diag_summary(x, "the server requires a client certificate and none was configured");
         iotls_diag_conclude(x, IOTLS_CAUSE_CLIENT_CERT_REQUIRED,
                             a == 116 ? IOTLS_DIAG_CERTAIN : IOTLS_DIAG_LIKELY);
         return 1;
     }
-    if (x->in->client_cert_configured && cr &&
+    if (sent_cert && cr &&
         (is_one_of(a, cert_alerts, 6) || is_one_of(a, other_refusals, 3) || closed)) {
-        iotls_diag_add_evidence(x, "server sent CertificateRequest and the client sent its "
-                                   "certificate");
+        if (w->client_cert_msg_sent)
+            iotls_diag_add_evidence(x, "server sent CertificateRequest; the client sent a "
+                                       "Certificate with %u certificate(s)%s (seen on the wire)",
+                                    (unsigned)w->client_certs_sent,
+                                    w->cert_verify_sent ? " and a CertificateVerify" : "");
+        else
+            iotls_diag_add_evidence(x, "server sent CertificateRequest and the client sent its "
+                                       "certificate");
         if (a >= 0)
             ev_alert(x);
         else

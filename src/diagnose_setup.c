@@ -152,8 +152,15 @@ int iotls_diag_network(iotls_diag_ctx *x)
         iotls_diag_add_evidence(x, "resolver: %s for \"%s\"",
                                 e->code == IOTLS_ERR_DNS ? "no address" : "no answer in time",
                                 x->host);
-        if (e->sys_errno != 0)
-            iotls_diag_add_evidence(x, "resolver error %d", e->sys_errno);
+        if (e->resolver_code != 0)
+            iotls_diag_add_evidence(x, "resolver code %d%s", e->resolver_code,
+                                    e->code == IOTLS_ERR_DNS_TIMEOUT
+                                        ? " (temporary failure: try again)"
+                                        : "");
+        else if (e->sys_errno < 0)
+            iotls_diag_add_evidence(x, "resolver code %d", e->sys_errno);
+        if (e->sys_errno > 0)
+            iotls_diag_add_evidence(x, "system error %d while resolving", e->sys_errno);
         iotls_diag_summary(x,
                            e->code == IOTLS_ERR_DNS
                                ? "the name \"%s\" did not resolve to an address"

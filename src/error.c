@@ -303,7 +303,13 @@ int iotls_error_format(const iotls_error *e, char *buf, size_t len)
         put(&o, " (%s)", e->detail);
     if (e->mbedtls_code != 0)
         put(&o, " [mbedtls -0x%04X]", (unsigned)(-(long)e->mbedtls_code));
-    if (e->sys_errno != 0)
-        put(&o, e->stage == IOTLS_STAGE_DNS ? " [resolver code %d]" : " [errno %d]", e->sys_errno);
+    if (e->resolver_code != 0)
+        put(&o, " [resolver code %d]", e->resolver_code);
+    /* A negative sys_errno at stage dns is a resolver code too (how errors
+     * made before resolver_code existed carry it). */
+    if (e->sys_errno < 0 && e->stage == IOTLS_STAGE_DNS && e->resolver_code == 0)
+        put(&o, " [resolver code %d]", e->sys_errno);
+    else if (e->sys_errno != 0)
+        put(&o, " [errno %d]", e->sys_errno);
     return done(&o);
 }

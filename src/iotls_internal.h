@@ -63,6 +63,13 @@ int iotls_bio_send(void *ctx, const unsigned char *buf, size_t len);
 int iotls_bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout);
 /* Deadline helpers: c->deadline_ms = now + ms (0 ms: no deadline). */
 void iotls_bio_set_deadline(iotls_conn *c, uint32_t ms);
+/*
+ * The peer is not speaking TLS and Mbed TLS read only a record header (5
+ * bytes) of it: read what else it sent, up to IOTLS_EV_FIRST_BYTES in all,
+ * waiting at most max_wait_ms (and never past the current deadline), so
+ * that the evidence shows the whole "HTTP/1.1 400 Bad Request" or banner.
+ */
+void iotls_bio_more_first_bytes(iotls_conn *c, uint32_t max_wait_ms);
 
 /* ---- certificate name checks (verify.c) ---- */
 

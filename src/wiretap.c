@@ -42,6 +42,15 @@ typedef struct tap_dir {
     uint16_t hs_kept;
     uint8_t alert[2];
     uint8_t alert_len;
+    uint16_t rec_version;  /* version field of the current record */
+    /* Counting the certificates of an outgoing Certificate message as it
+     * streams by (a chain is larger than what is kept of a body). */
+    uint8_t cl_phase;      /* 0: list length, 1: a certificate's length, 2: its body */
+    uint8_t cl_len_got;
+    uint32_t cl_len;       /* length being read */
+    uint32_t cl_left;      /* certificate_list bytes to come */
+    uint32_t cert_left;    /* bytes of the current certificate to come */
+    uint8_t n_certs;
     uint8_t body[IOTLS_TAP_KEEP];
 } tap_dir;
 
@@ -279,6 +288,13 @@ static void on_handshake(iotls_tap *t, int dir, uint8_t type, const uint8_t *b, 
         if (type == 1 && !w->client_hello_seen) {
             parse_client_hello(b, kept, &w->client_hello);
             w->client_hello_seen = 1;
+        } else if (type == 11 && !w->client_cert_msg_sent) {
+            /* TLS 1.2: sent in the clear, empty when no certificate is
+             * configured (RFC 5246 section 7.4.6) */
+            w->client_cert_msg_sent = 1;
+            w->client_certs_sent = t->dir[dir].n_certs;
+        } else if (type == 15) {
+            w->cert_verify_sent = 1;
         }
         return;
     }
@@ -289,6 +305,9 @@ static void on_handshake(iotls_tap *t, int dir, uint8_t type, const uint8_t *b, 
         if (!w->server_hello_seen) {
             parse_server_hello(t, b, kept, &w->server_hello);
             w->server_hello_seen = 1;
+            for (uint8_t i = 0; i < w->server_hello.n_exts; i++)
+                if (w->server_hello.exts[i] == 0)
+                    w->sni_acked = 1;
         }
         break;
     case 12: /* ServerKeyExchange: ECParameters start with curve_type 3 (named) */
@@ -308,6 +327,44 @@ static int wants_body(int dir, uint8_t type)
     return dir == IOTLS_TAP_OUT ? type == 1 : (type == 2 || type == 12);
 }
 
+/* Certificate (RFC 5246 7.4.2): a 3-byte list length, then per certificate
+ * a 3-byte length and the DER. Counts the certificates of the bytes p..p+n
+ * of the message body, whatever the split. */
+static void count_certs(tap_dir *d, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        if (d->cl_phase == 2) {
+            size_t k = n < d->cert_left ? n : d->cert_left;
+            p += k;
+            n -= k;
+            d->cert_left -= (uint32_t)k;
+            d->cl_left -= (uint32_t)k;
+            if (d->cert_left == 0)
+                d->cl_phase = 1;
+            continue;
+        }
+        if (d->cl_phase == 1 && d->cl_left == 0)
+            return; /* the list is over; anything more is not ours to count */
+        d->cl_len = d->cl_len << 8 | *p++;
+        n--;
+        if (d->cl_phase == 1)
+            d->cl_left--;
+        if (++d->cl_len_got < 3)
+            continue;
+        d->cl_len_got = 0;
+        if (d->cl_phase == 0) {
+            d->cl_left = d->cl_len;
+            d->cl_phase = 1;
+        } else {
+            if (d->n_certs < 255)
+                d->n_certs++;
+            d->cert_left = d->cl_len < d->cl_left ? d->cl_len : d->cl_left;
+            d->cl_phase = d->cert_left > 0 ? 2 : 1;
+        }
+        d->cl_len = 0;
+    }
+}
+
 static void feed_handshake(iotls_tap *t, int dir, const uint8_t *p, size_t n)
 {
     tap_dir *d = &t->dir[dir];
@@ -322,6 +379,12 @@ static void feed_handshake(iotls_tap *t, int dir, const uint8_t *p, size_t n)
                             d->hs_hdr[3];
                 d->hs_left = d->hs_len;
                 d->hs_kept = 0;
+                d->cl_phase = 0;
+                d->cl_len_got = 0;
+                d->cl_len = 0;
+                d->cl_left = 0;
+                d->cert_left = 0;
+                d->n_certs = 0;
             } else {
                 continue;
             }
@@ -333,6 +396,8 @@ static void feed_handshake(iotls_tap *t, int dir, const uint8_t *p, size_t n)
                 memcpy(d->body + d->hs_kept, p, c);
                 d->hs_kept = (uint16_t)(d->hs_kept + c);
             }
+            if (dir == IOTLS_TAP_OUT && d->hs_type == 11)
+                count_certs(d, p, k);
             p += k;
             n -= k;
             d->hs_left -= (uint32_t)k;
@@ -354,6 +419,8 @@ static void on_alert(iotls_tap *t, int dir, uint8_t level, uint8_t desc)
     if (*ds == IOTLS_ALERT_NONE || (*lv != 2 && level == 2)) {
         *lv = level;
         *ds = desc;
+        if (dir == IOTLS_TAP_IN)
+            w->alert_received_version = t->dir[dir].rec_version;
     }
 }
 
@@ -397,7 +464,12 @@ static void record_header(iotls_tap *t, int dir)
     }
     d->rec_type = d->hdr[0];
     d->rec_left = len;
+    d->rec_version = (uint16_t)(d->hdr[1] << 8 | d->hdr[2]);
     if (dir == IOTLS_TAP_IN) {
+        /* An encrypted alert is never parsed here: its record's version
+         * is all the tap can keep of it. */
+        if (d->rec_type == REC_ALERT && d->encrypted && w->alert_received_version == 0)
+            w->alert_received_version = d->rec_version;
         w->records_received++;
         if (len > w->max_record_len)
             w->max_record_len = len;

@@ -12,13 +12,26 @@
 #define ICSR_PENDSTSET (1u << 26)
 #define TICKS_PER_MS (BOARD_CPU_HZ / 1000u)
 
-static volatile uint32_t ms_count;
+/* Milliseconds since board_init(), 64-bit: the low word wraps after 49 days
+ * and the clock must never go back. Written only by the interrupt. */
+static volatile uint32_t ms_lo, ms_hi;
 static uint64_t sleep_ticks;
 
 void SysTick_Handler(void);
 void SysTick_Handler(void)
 {
-    ms_count++;
+    if (++ms_lo == 0)
+        ms_hi++;
+}
+
+static uint64_t ms_now(void)
+{
+    uint32_t hi, lo;
+    do {
+        hi = ms_hi;
+        lo = ms_lo;
+    } while (hi != ms_hi);
+    return (uint64_t)hi << 32 | lo;
 }
 
 void board_init(void)
@@ -30,22 +43,23 @@ void board_init(void)
 
 uint64_t board_ticks(void)
 {
-    uint32_t ms, val, pending;
+    uint64_t ms;
+    uint32_t val, pending;
     do {
-        ms = ms_count;
+        ms = ms_now();
         val = SYST_CVR;
         pending = ICSR & ICSR_PENDSTSET;
-    } while (ms != ms_count);
+    } while (ms != ms_now());
     /* The counter reloaded but its interrupt has not run yet (QEMU takes
      * interrupts between translation blocks): that millisecond is done. */
     if (pending && val > TICKS_PER_MS / 2u)
         ms++;
-    return (uint64_t)ms * TICKS_PER_MS + (TICKS_PER_MS - 1u - val);
+    return ms * TICKS_PER_MS + (TICKS_PER_MS - 1u - val);
 }
 
-uint32_t board_ms(void)
+uint64_t board_ms(void)
 {
-    return ms_count;
+    return ms_now();
 }
 
 uint64_t board_sleep_ticks(void)

@@ -15,7 +15,7 @@ void board_init(void);
 /* SysTick ticks at BOARD_CPU_HZ since board_init(), 64-bit (the 24-bit
  * counter's wraps are counted by its interrupt, one per millisecond). */
 uint64_t board_ticks(void);
-uint32_t board_ms(void);
+uint64_t board_ms(void);
 
 /* Ticks spent asleep (WFI) since board_init(): with QEMU -icount the
  * instructions executed are (ticks - sleep ticks) * (1e9 / BOARD_CPU_HZ). */

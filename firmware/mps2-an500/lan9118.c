@@ -1,5 +1,5 @@
-/* LAN9118 driver: PIO through the chip's FIFOs (datasheet: SMSC LAN9118,
- * sections 5 "Register description" and 3.12/3.13 TX/RX data formats). */
+/* LAN9118 driver: programmed I/O through the chip's FIFOs, register layout
+ * and TX command / RX status formats as in SMSC's LAN9118 datasheet. */
 #include "lan9118.h"
 
 #include <string.h>

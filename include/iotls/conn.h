@@ -81,6 +81,8 @@ typedef struct iotls_conf {
     int debug_level;           /* 0 (off) .. 4 (everything) */
     iotls_debug_fn debug_fn;
     void *debug_ctx;
+    const int *sig_hashes;     /* MBEDTLS_MD_*, MBEDTLS_MD_NONE-terminated; NULL:
+                                  SHA-256, SHA-384, SHA-512 (added for the probe) */
 } iotls_conf;
 
 /* Timings of the last connect, in ms since iotls_conn_connect() began. */
@@ -134,6 +136,10 @@ void iotls_conf_set_groups(iotls_conf *conf, const mbedtls_ecp_group_id *groups)
 void iotls_conf_set_versions(iotls_conf *conf, int min_minor, int max_minor);
 void iotls_conf_set_alpn(iotls_conf *conf, const char **protos);
 void iotls_conf_set_client_cert(iotls_conf *conf, mbedtls_x509_crt *cert, mbedtls_pk_context *key);
+/* The hashes offered in signature_algorithms (MBEDTLS_MD_NONE-terminated;
+ * NULL: the default, SHA-256 or better). Widening it to SHA-1 is for
+ * diagnosis (iotls diagnose); the list must outlive the connection. */
+void iotls_conf_set_sig_hashes(iotls_conf *conf, const int *hashes);
 void iotls_conf_set_debug(iotls_conf *conf, int level, iotls_debug_fn fn, void *ctx);
 
 /* The defaults, for reports: 0-terminated / NONE-terminated lists. */

@@ -130,13 +130,29 @@ typedef struct iotls_wire {
     uint32_t bytes_received;
     uint32_t records_received;
     uint32_t max_record_len;       /* largest record length field received */
-    uint8_t first_bytes[IOTLS_EV_FIRST_BYTES]; /* first bytes the peer sent */
+    uint8_t first_bytes[IOTLS_EV_FIRST_BYTES]; /* first bytes the peer sent; when
+                                      they are not TLS the library waits a
+                                      little for more (up to 300 ms) so a
+                                      banner or HTTP status line is whole */
     uint8_t n_first_bytes;
     uint8_t not_tls;               /* first bytes are not a TLS record header */
     int16_t alert_received_level;  /* -1 none; from plaintext or decrypted */
     int16_t alert_received;        /* description, IOTLS_ALERT_NONE if none */
     int16_t alert_sent_level;
     int16_t alert_sent;
+    /* Added in phase 2 of the diagnosis (after the fields above, which keep
+     * their places). */
+    uint16_t alert_received_version; /* record version of the alert's record
+                                        (0x0301: the server settled on TLS 1.0),
+                                        0 if no alert record was received */
+    uint8_t sni_acked;             /* the ServerHello carried an (empty)
+                                      server_name extension: the server used
+                                      our SNI (RFC 6066 section 3) */
+    uint8_t client_cert_msg_sent;  /* we sent a Certificate message */
+    uint8_t client_certs_sent;     /* certificates in it: 0 = empty (no
+                                      client certificate configured) */
+    uint8_t cert_verify_sent;      /* we sent a CertificateVerify (proof that
+                                      we hold the client key) */
 } iotls_wire;
 
 typedef struct iotls_error {
@@ -158,6 +174,13 @@ typedef struct iotls_error {
     uint32_t out_content_len;
     uint32_t alloc_failures;      /* allocations refused during the attempt */
     iotls_wire wire;
+    /* Added in phase 2 of the diagnosis. */
+    uint8_t is_ip;                /* host was an IP literal (no SNI is sent for it) */
+    int resolver_code;            /* stage dns: the resolver's own code, negative
+                                     (POSIX: getaddrinfo's EAI_*, e.g. -2
+                                     EAI_NONAME on glibc; LwIP: the err_t);
+                                     0 if none. sys_errno then holds errno only
+                                     for a system failure (EAI_SYSTEM). */
 } iotls_error;
 
 /* Resets *e to "no error" (every alert -1, wall_time -1). */

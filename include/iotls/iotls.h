@@ -11,6 +11,8 @@
 #include "iotls/addr.h"
 #include "iotls/trust.h"
 #include "iotls/conn.h"
+#include "iotls/diagnose.h"
+#include "iotls/probe.h"
 
 #define IOTLS_VERSION_STRING "0.1.0"
 

@@ -66,6 +66,10 @@ void iotls_port_free(void *p);
  * Resolve host (a name; IP literals are handled by iotls before this is
  * called) into at most max addresses, in the resolver's order.
  * Returns IOTLS_OK with *n >= 1, IOTLS_ERR_DNS or IOTLS_ERR_DNS_TIMEOUT.
+ * On failure *sys_err is a positive system error number (errno) for a
+ * system failure, or the resolver's own code as a negative number (POSIX:
+ * the EAI_* code, negated where the platform's codes are positive), or 0;
+ * iotls keeps the latter apart, in iotls_error.resolver_code.
  */
 int iotls_port_resolve(const char *host, iotls_addr *addrs, size_t max, size_t *n,
                        uint32_t timeout_ms, int *sys_err);

@@ -35,8 +35,12 @@ int iotls_port_resolve(const char *host, iotls_addr *addrs, size_t max, size_t *
     hints.ai_socktype = SOCK_STREAM;
     rc = getaddrinfo(host, NULL, &hints, &res);
     if (rc != 0) {
-        /* The EAI_* code, or errno for a system failure. */
-        *sys_err = rc == EAI_SYSTEM ? errno : rc;
+        /* errno for a system failure (positive), else the EAI_* code as a
+         * negative number (port.h): glibc's codes already are. */
+        if (rc == EAI_SYSTEM)
+            *sys_err = errno > 0 ? errno : 0;
+        else
+            *sys_err = rc < 0 ? rc : -rc;
         return rc == EAI_AGAIN ? IOTLS_ERR_DNS_TIMEOUT : IOTLS_ERR_DNS;
     }
     for (ai = res; ai != NULL && *n < max; ai = ai->ai_next) {

@@ -19,12 +19,14 @@ def run(cmd, cwd):
                    stderr=subprocess.PIPE, timeout=60)
 
 
-def make_chain(workdir, kind, name=SERVER_NAME):
-    """Root CA -> server certificate for `name`; kind is "ecdsa" (P-256) or
-    "rsa" (2048). Returns (ca.pem, server chain pem, key)."""
+def make_chain(workdir, kind, name=SERVER_NAME, key_kind=None):
+    """Root CA -> server certificate for `name` in workdir/kind; the keys are
+    key_kind (default: kind), "ecdsa" (P-256) or "rsa" (2048). Returns
+    (ca.pem, server chain pem, key)."""
     d = os.path.join(workdir, kind)
     os.makedirs(d, exist_ok=True)
-    if kind == "ecdsa":
+    key_kind = key_kind or kind
+    if key_kind == "ecdsa":
         newkey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
     else:
         newkey = ["-newkey", "rsa:2048"]
@@ -37,7 +39,7 @@ def make_chain(workdir, kind, name=SERVER_NAME):
     with open(os.path.join(d, "ext.cnf"), "w") as f:
         f.write("subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\n"
                 "keyUsage=critical,digitalSignature%s\nextendedKeyUsage=serverAuth\n"
-                % (name, ",keyEncipherment" if kind == "rsa" else ""))
+                % (name, ",keyEncipherment" if key_kind == "rsa" else ""))
     run(["openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
          "-CAcreateserial", "-days", "30", "-sha256", "-extfile", "ext.cnf",
          "-out", "server.pem"], d)

@@ -3,7 +3,9 @@
 A closed port must give connect_refused; a server that accepts and stays
 silent must end in handshake_timeout on time (the port honours timeouts);
 an allocator that runs out at several points must give a clean error with
-nothing leaked; a normal connection afterwards must work and leak nothing."""
+nothing leaked; trusting another CA must fail verification; a normal connection afterwards must work and leak nothing.
+Then the board without a test seed, i.e. without any entropy source: iotls
+must refuse to connect (IOTLS_ERR_ENTROPY) before a byte goes out."""
 import argparse
 import os
 import re
@@ -14,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import devtest  # noqa: E402
 
 CHECKS = ["gmtime", "connect_refused", "handshake_timeout", "handshake_timeout_on_time",
-          "alloc_failure_clean", "connect_ok", "no_leak"]
+          "alloc_failure_clean", "verify_required", "connect_ok", "no_leak"]
 
 
 def main():
@@ -27,6 +29,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="iotls-devchk-") as work:
         ca, chain, key = devtest.make_chain(work, "ecdsa")
+        other_ca, _, _ = devtest.make_chain(work, "other", key_kind="ecdsa")
         body, _ = devtest.make_body(work, 100)
         tls = devtest.Server(chain, key, body, work, "tls")
         silent = None
@@ -36,11 +39,23 @@ def main():
             status, console = devtest.run_qemu(
                 qemu, args.firmware,
                 ["mode=checks", "host=" + devtest.SERVER_NAME, "port=%d" % tls.port, "ca=" + ca,
+                 "ca2=" + other_ca,
                  "refused=%d" % devtest.closed_port(), "silent=%d" % silent.port,
                  "seed=" + os.urandom(32).hex()],
                 timeout=args.timeout)
         finally:
             logs = [tls.stop()] + ([silent.stop()] if silent else [])
+
+        # No seed: the seed case must stop at setup with the entropy error.
+        tls2 = devtest.Server(chain, key, body, work, "noseed")
+        try:
+            status2, console2 = devtest.run_qemu(
+                qemu, args.firmware,
+                ["host=" + devtest.SERVER_NAME, "port=%d" % tls2.port, "ca=" + ca,
+                 "sha256=" + "0" * 64],
+                timeout=args.timeout)
+        finally:
+            log2 = tls2.stop()
 
     print(console)
     failures = []
@@ -56,8 +71,16 @@ def main():
             failures.append("check %s failed" % name)
     if not re.search(r"^checks: PASS", console, re.M):
         failures.append("no PASS verdict")
+
+    print("---- without a test seed ----\n" + console2)
+    if status2 != 3:
+        failures.append("no seed: exit status %s, expected 3 (step 1 not as expected)" % status2)
+    if not re.search(r"\[1\] failed as in the seed case: entropy \(-3\)", console2):
+        failures.append("no seed: iotls did not fail with IOTLS_ERR_ENTROPY")
+    if log2.strip():
+        failures.append("no seed: the server saw a connection: %s" % log2.strip())
     if failures:
-        print("---- server logs ----\n" + "\n".join(logs))
+        print("---- server logs ----\n" + "\n".join(logs + [log2]))
         print("FAIL:\n  " + "\n  ".join(failures))
         return 1
     print("PASS: device port checks")

@@ -56,6 +56,7 @@ def main():
                "the refused handshake with alert 40")
         expect(r"iotls: .*40", "iotls's explanation naming alert 40")
         expect(r"mbed TLS Server 1", "the SNI that was sent")
+        expect(r"diagnosis: .*sni_rejected", "iotls's diagnosis naming the rejected SNI")
         expect(r"\[2\] connected: TLSv1\.2, .*SNI \"%s\"" % re.escape(devtest.SERVER_NAME),
                "the TLS 1.2 connection with the right SNI")
         expect(r"\[2\] body sha256 matches", "the verified page")

@@ -12,8 +12,9 @@ import tomllib
 SCENARIO_KEYS = {
     "name", "about", "server", "client", "env", "precondition", "timeout",
     "exit", "json", "stdout_empty", "stdout_contains", "stdout_body",
-    "stderr_contains", "stderr_not_contains", "stderr_max_lines", "output_regex",
-    "files", "file_absent", "sni_seen", "max_seconds",
+    "stderr_contains", "stderr_not_contains", "stderr_max_lines", "stderr_first_line",
+    "output_regex",
+    "files", "file_absent", "sni_seen", "request_contains", "max_seconds",
 }
 SERVER_KEYS = {
     "kind", "listen", "cert", "chain", "args", "behaviour", "mode", "body_size", "name",
@@ -84,6 +85,8 @@ def check_shape(sc, fname):
     for p in sc.get("precondition", []):
         if p not in PRECONDITIONS:
             raise ScenarioError("%s: unknown precondition %r" % (where, p))
+    if "request_contains" in sc and (srv is None or srv["kind"] != "python"):
+        raise ScenarioError("%s: request_contains needs a python server" % where)
     if "sni_seen" in sc and (srv is None or srv.get("behaviour") != "sni-record"):
         raise ScenarioError("%s: sni_seen needs the sni-record server" % where)
 

@@ -200,6 +200,12 @@ def check(sc, res, ctx):
         if n > sc["stderr_max_lines"] or n == 0:
             fails.append("stderr: expected 1..%d non-empty lines, got %d: %s"
                          % (sc["stderr_max_lines"], n, show(err)))
+    first = next((l for l in err_lines if l.strip()), "")
+    for s in sc.get("stderr_first_line", []):
+        s = ctx["expand"](s, ctx["values"])
+        if s not in first:
+            fails.append("stderr first line: expected to contain %s, got %s"
+                         % (json.dumps(s), show(first)))
     for rx in sc.get("output_regex", []):
         if not re.search(rx, out + "\n" + err, re.S):
             fails.append("output (stdout+stderr): expected to match /%s/" % rx)
@@ -228,6 +234,15 @@ def check(sc, res, ctx):
 
     if "sni_seen" in sc:
         fails += check_sni(sc["sni_seen"], os.path.join(ctx["tmp"], "sni.jsonl"))
+
+    if "request_contains" in sc:
+        path = os.path.join(ctx["tmp"], "request.txt")
+        got = open(path, "rb").read().decode("latin-1") if os.path.exists(path) else ""
+        for want in sc["request_contains"]:
+            want = ctx["expand"](want, ctx["values"])
+            if want not in got:
+                fails.append("request seen by the server: expected to contain %s, got %s"
+                             % (json.dumps(want), show(got)))
 
     if "max_seconds" in sc:
         bound = sc["max_seconds"] + ctx["max_extra_s"]

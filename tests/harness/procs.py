@@ -37,6 +37,11 @@ def ipv6_loopback():
         return str(e)
 
 
+def expand_paths(arg, pki, tmp):
+    """{pki} and {tmp} in a server argument (the port is not known yet)."""
+    return arg.replace("{pki}", pki).replace("{tmp}", tmp)
+
+
 def server_command(srv, port, pki, tmp):
     listen = srv.get("listen", "127.0.0.1")
     if srv["kind"] == "s_server":
@@ -50,7 +55,7 @@ def server_command(srv, port, pki, tmp):
         # Serve exactly the chain the scenario names: s_server would
         # otherwise complete it from the default store.
         cmd += ["-no-CAfile", "-no-CApath", "-no-CAstore"]
-        return cmd + list(srv.get("args", []))
+        return cmd + [expand_paths(x, pki, tmp) for x in srv.get("args", [])]
     cmd = [sys.executable, os.path.join(HERE, "servers.py"), srv["behaviour"],
            "--listen", listen, "--port", str(port)]
     if "cert" in srv:
@@ -61,7 +66,8 @@ def server_command(srv, port, pki, tmp):
     for key, opt in (("mode", "--mode"), ("body_size", "--body-size"), ("name", "--name")):
         if key in srv:
             cmd += [opt, str(srv[key])]
-    cmd += list(srv.get("args", []))
+    cmd += [expand_paths(x, pki, tmp) for x in srv.get("args", [])]
+    cmd += ["--request-log", os.path.join(tmp, "request.txt")]
     if srv["behaviour"] == "sni-record":
         cmd += ["--record", os.path.join(tmp, "sni.jsonl")]
     return cmd

@@ -49,7 +49,7 @@ def client_env(sc, wrap, values):
 
 def print_logs(run_dir):
     for name in ("command.txt", "server.cmd", "server.stdout", "server.stderr",
-                 "client.stdout", "client.stderr", "sni.jsonl"):
+                 "client.stdout", "client.stderr", "sni.jsonl", "request.txt"):
         path = os.path.join(run_dir, name)
         if not os.path.exists(path):
             continue

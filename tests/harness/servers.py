@@ -50,6 +50,7 @@ LIFETIME_S = 900
 IO_TIMEOUT_S = 30
 MAX_REQUEST = 64 * 1024
 ENDLESS_HEADER_BYTES = 1024 * 1024
+ARGS = None  # the command line, set once in main()
 
 
 def log(*parts):
@@ -65,6 +66,9 @@ def read_request(conn):
             break
         data += chunk
     log("request:", data.split(b"\r\n", 1)[0].decode("latin-1"), "(%d bytes)" % len(data))
+    if ARGS.request_log:
+        with open(ARGS.request_log, "ab") as f:
+            f.write(data)
     return data
 
 
@@ -310,7 +314,10 @@ def main():
     ap.add_argument("--body-size", type=int, default=2048)
     ap.add_argument("--mode", default="cl")
     ap.add_argument("--name", default="test.iotls.example", help="the seed server's name")
+    ap.add_argument("--request-log", help="file the HTTP request heads are appended to")
     a = ap.parse_args()
+    global ARGS
+    ARGS = a
     if a.listen not in ("127.0.0.1", "::1"):
         sys.exit("servers.py: refusing to listen on %s: loopback only" % a.listen)
 

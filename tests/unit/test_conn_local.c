@@ -463,6 +463,10 @@ static void test_alerts(void)
     CHECK_INT(e.wire.not_tls, 0);
     CHECK_INT(e.wire.bytes_received, 7);
     CHECK_INT(e.wire.bytes_sent, s.hello_len);
+    CHECK_INT(e.wire.alert_received_version, 0x0303);
+    CHECK_INT(e.wire.sni_acked, 0);
+    CHECK_INT(e.wire.client_cert_msg_sent, 0);
+    CHECK_INT(e.is_ip, 0);
     CHECK(e.wall_time > 1600000000);
     CHECK_INT(e.in_content_len, MBEDTLS_SSL_IN_CONTENT_LEN);
 
@@ -475,6 +479,7 @@ static void test_alerts(void)
     CHECK_INT(e.sni_sent, 0);
     CHECK_INT(e.wire.client_hello.has_sni, 0);
     CHECK_STR(e.verify_name, "127.0.0.1");
+    CHECK_INT(e.is_ip, 1);
     CHECK(s.hello_len > 5 && !contains(s.hello, s.hello_len, "127.0.0.1"));
 
     /* IPv6 literal, when the machine has ::1. */
@@ -518,6 +523,7 @@ static void test_alerts(void)
     CHECK_INT(attempt(&conf, "localhost", s.port, &e), IOTLS_ERR_PROTOCOL_VERSION);
     srv_stop(&s);
     CHECK_INT(e.wire.alert_received, 40);
+    CHECK_INT(e.wire.alert_received_version, 0x0301);
 }
 
 static void test_broken_peers(void)
@@ -536,6 +542,12 @@ static void test_broken_peers(void)
     CHECK_INT(e.stage, IOTLS_STAGE_HANDSHAKE);
     CHECK_INT(e.wire.not_tls, 1);
     CHECK(e.wire.n_first_bytes >= 5 && memcmp(e.wire.first_bytes, "HTTP/", 5) == 0);
+    /* not just the 5 bytes Mbed TLS read as a record header: the library
+     * read on, so the status line is whole */
+    CHECK_INT(e.wire.n_first_bytes, 28);
+    CHECK(memcmp(e.wire.first_bytes, "HTTP/1.1 400 Bad Request\r\n", 26) == 0);
+    CHECK(e.elapsed_ms < 1000); /* the extra wait is bounded */
+    CHECK_INT(e.is_ip, 0);
 
     CHECK_INT(srv_start(&s, M_EOF, 4), 0);
     CHECK_INT(attempt(&conf, "localhost", s.port, &e), IOTLS_ERR_PEER_CLOSED);

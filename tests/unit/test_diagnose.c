@@ -1036,6 +1036,108 @@ static void test_api(void)
     CHECK(memchr(d.summary, '\0', sizeof(d.summary)) != NULL);
 }
 
+/* ---- phase 2 evidence: what the wire says we sent, alert record version,
+ * the SNI acknowledgement, the IP literal flag, the resolver code ---- */
+
+static void test_wire_evidence(void)
+{
+    iotls_error e;
+    iotls_diag_input in;
+    iotls_diagnosis d;
+
+    iotls_diag_input_init(&in);
+
+    /* Configured, but the wire shows an empty Certificate: still "required",
+     * and the evidence says what was on the wire. */
+    in.client_cert_configured = 1;
+    hs_error(&e, "mtls.example.com", "mtls.example.com");
+    after_hello(&e, 1);
+    e.wire.alert_received_level = 2;
+    e.wire.alert_received = 40;
+    e.wire.client_cert_msg_sent = 1;
+    e.wire.client_certs_sent = 0;
+    iotls_diagnose(&e, &in, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CLIENT_CERT_REQUIRED);
+    CHECK(has_evidence(&d, "empty Certificate message (seen on the wire)"));
+
+    /* Not configured in the input, but the wire shows a certificate and a
+     * CertificateVerify: rejected, not required. */
+    in.client_cert_configured = 0;
+    e.wire.client_certs_sent = 2;
+    e.wire.cert_verify_sent = 1;
+    e.wire.alert_received = 48;
+    iotls_diagnose(&e, &in, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CLIENT_CERT_REJECTED);
+    CHECK(has_evidence(&d, "Certificate with 2 certificate(s) and a CertificateVerify"));
+
+    /* Alert 40 with the record version kept by the tap (first_bytes say
+     * TLS 1.2, the kept version TLS 1.0: the kept version wins). */
+    hs_error(&e, "old.example.com", "old.example.com");
+    alert_first(&e, 40);
+    e.wire.alert_received_version = 0x0301;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
+    CHECK(has_evidence(&d, "the alert came in a TLSv1.0 record (0x0301)"));
+    /* A TLS 1.2 record version: no protocol cause from it. */
+    e.wire.alert_received_version = 0x0303;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK(d.cause != IOTLS_CAUSE_PROTOCOL_VERSION);
+
+    /* is_ip from the library, even for a host text the heuristic misses. */
+    hs_error(&e, "fe80::1%eth0", NULL);
+    e.is_ip = 1;
+    alert_first(&e, 40);
+    iotls_diagnose(&e, NULL, &d);
+    CHECK(has_evidence(&d, "the host is an IP literal"));
+    /* a name without the flag: no SNI is then not explained by an IP */
+    hs_error(&e, "device.example", NULL);
+    alert_first(&e, 40);
+    iotls_diagnose(&e, NULL, &d);
+    CHECK(has_evidence(&d, "ClientHello carried no SNI (none set)"));
+
+    /* DNS: the resolver code apart from errno. */
+    iotls_error_init(&e);
+    e.code = IOTLS_ERR_DNS;
+    e.stage = IOTLS_STAGE_DNS;
+    snprintf(e.host, sizeof(e.host), "no.such.example");
+    e.resolver_code = -2;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_DNS_FAILURE);
+    CHECK(has_evidence(&d, "resolver code -2"));
+    e.resolver_code = 0;
+    e.sys_errno = 5;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK(has_evidence(&d, "system error 5 while resolving"));
+}
+
+static void test_sni_ack(void)
+{
+    static const uint8_t msgs[] = {2, 11};
+    iotls_error e;
+    iotls_diagnosis d;
+
+    /* Name mismatch with our SNI = the host; the ServerHello did not
+     * acknowledge it: the default certificate. */
+    hs_error(&e, "www.example.com", "www.example.com");
+    e.code = IOTLS_ERR_VERIFY;
+    e.stage = IOTLS_STAGE_VERIFY;
+    e.mbedtls_code = MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+    e.verify_flags = MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    e.wire.server_hello_seen = 1;
+    e.wire.server_hello.version = 0x0303;
+    memcpy(e.wire.hs_msgs, msgs, sizeof(msgs));
+    e.wire.n_hs_msgs = 2;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_HOSTNAME_MISMATCH);
+    CHECK(has_evidence(&d, "ServerHello did not acknowledge the SNI"));
+    CHECK(strstr(d.summary, "default certificate") != NULL);
+    e.wire.sni_acked = 1;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_HOSTNAME_MISMATCH);
+    CHECK(has_evidence(&d, "ServerHello acknowledged the SNI"));
+    CHECK(strstr(d.summary, "default certificate") == NULL);
+}
+
 int main(void)
 {
     test_seed();
@@ -1047,5 +1149,7 @@ int main(void)
     test_not_tls();
     test_network();
     test_api();
+    test_wire_evidence();
+    test_sni_ack();
     return CHECK_DONE();
 }

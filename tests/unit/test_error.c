@@ -253,6 +253,17 @@ static void test_format(void)
     e.sys_errno = -2;
     format_guarded(&e, "\"no.such.example\" does not resolve [resolver code -2]");
 
+    /* phase 2: the resolver code apart from errno */
+    iotls_error_init(&e);
+    e.code = IOTLS_ERR_DNS;
+    e.stage = IOTLS_STAGE_DNS;
+    strcpy(e.host, "no.such.example");
+    e.resolver_code = -2;
+    format_guarded(&e, "\"no.such.example\" does not resolve [resolver code -2]");
+    e.resolver_code = -11;
+    e.sys_errno = 24;
+    format_guarded(&e, "does not resolve [resolver code -11] [errno 24]");
+
     /* Every code formats; the longest fields never overflow. */
     {
         static const int codes[] = {-1, -2, -3, -4, -5, -6, -7, -10, -11, -20, -21, -22, -30,

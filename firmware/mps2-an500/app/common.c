@@ -41,8 +41,11 @@ static char text[512];
 void app_explain(const iotls_conn *c, const iotls_trust *trust, int sni_overridden)
 {
     const iotls_error *e = iotls_conn_error(c);
+    /* Straight to the console: board_printf's line buffer is shorter. */
     iotls_error_format(e, text, sizeof text);
-    board_printf("iotls: %s\n", text);
+    semihost_write("iotls: ");
+    semihost_write(text);
+    semihost_write("\n");
 
 #if APP_WITH_DIAGNOSIS
     iotls_diag_input in;
@@ -53,7 +56,9 @@ void app_explain(const iotls_conn *c, const iotls_trust *trust, int sni_overridd
     in.sni_overridden = (uint8_t)sni_overridden;
     if (iotls_diagnose(e, &in, &diagnosis) == 1) {
         iotls_diagnosis_format(&diagnosis, text, sizeof text, 0);
-        board_printf("diagnosis: %s\n", text);
+        semihost_write("diagnosis: ");
+        semihost_write(text);
+        semihost_write("\n");
     }
 #else
     (void)trust;
