@@ -22,11 +22,24 @@ int iotls_cli_outfile_open(iotls_cli_outfile *o, const char *path, int discard)
         return 0;
     }
     {
-        /* Refuse a directory now, not after the whole transfer. */
         struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            o->err = EISDIR;
-            return -1;
+        if (stat(path, &st) == 0) {
+            /* Refuse a directory now, not after the whole transfer. */
+            if (S_ISDIR(st.st_mode)) {
+                o->err = EISDIR;
+                return -1;
+            }
+            /* /dev/null, a FIFO or a tty: there is no partial file to
+             * avoid, and renaming over it would destroy the node. */
+            if (!S_ISREG(st.st_mode)) {
+                o->fp = fopen(path, "wb");
+                if (!o->fp) {
+                    o->err = errno;
+                    return -1;
+                }
+                o->direct = 1;
+                return 0;
+            }
         }
     }
     slash = strrchr(path, '/');
@@ -80,6 +93,15 @@ int iotls_cli_outfile_commit(iotls_cli_outfile *o)
 {
     if (!o->fp)
         return 0;
+    if (o->direct) {
+        int rc = fclose(o->fp);
+        o->fp = NULL;
+        if (rc != 0) {
+            o->err = errno;
+            return -1;
+        }
+        return 0;
+    }
     if (!o->path) {
         if (fflush(o->fp) != 0) {
             o->err = errno;
@@ -112,7 +134,7 @@ int iotls_cli_outfile_commit(iotls_cli_outfile *o)
 
 void iotls_cli_outfile_abort(iotls_cli_outfile *o)
 {
-    if (o->path && o->fp) {
+    if ((o->path || o->direct) && o->fp) {
         fclose(o->fp);
         o->fp = NULL;
     }

@@ -1,7 +1,9 @@
 /*
  * Where `get` writes: stdout, nothing (--json without -o), or a file that
  * appears complete or not at all (a temporary file in the same directory,
- * renamed on success, removed on failure).
+ * renamed on success, removed on failure). A target that exists and is not
+ * a regular file (/dev/null, a FIFO, a terminal) is written in place: a
+ * rename would replace the device node itself.
  */
 #ifndef IOTLS_CLI_OUTFILE_H
 #define IOTLS_CLI_OUTFILE_H
@@ -15,6 +17,7 @@ typedef struct iotls_cli_outfile {
     char tmp[4096];        /* temporary name while writing */
     int failed;            /* a write failed */
     int err;               /* its errno */
+    int direct;            /* not a regular file (/dev/null, a FIFO): written in place */
 } iotls_cli_outfile;
 
 /* path NULL: stdout (discard set: nothing). Returns 0, or -1 with errno

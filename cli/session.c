@@ -45,6 +45,7 @@ void iotls_cli_session_init(iotls_cli_session *s, const iotls_cli_opts *o, iotls
     if (o->max_time_ms)
         s->deadline_ms = s->t0_ms + o->max_time_ms;
     iotls_trust_init(&s->trust);
+    iotls_cli_client_cert_init(&s->client);
     iotls_conf_init(&s->conf);
     iotls_conn_init(&s->conn);
     r->conf = &s->conf; /* what would be sent, for reports of early failures */
@@ -163,6 +164,10 @@ static int configure(iotls_cli_session *s)
         wr = min_u32(wr, o->max_time_ms);
     }
     iotls_conf_set_timeouts(c, ct, hs, rd, wr);
+    if (s->client.loaded) {
+        iotls_conf_set_client_cert(c, &s->client.crt, &s->client.key);
+        iotls_cli_verbose(o, "client certificate from %s (key %s)", o->cert, o->key);
+    }
     if (o->debug > 0)
         iotls_conf_set_debug(c, o->debug, debug_line, NULL);
     return 0;
@@ -175,6 +180,13 @@ int iotls_cli_session_open(iotls_cli_session *s)
 
     if ((rc = load_trust(s)) != 0)
         return rc;
+    if (o->cert != NULL && o->key != NULL) {
+        char why[512];
+        if (iotls_cli_client_cert_load(&s->client, o->cert, o->key, why, sizeof why) != 0) {
+            iotls_cli_result_fail(s->r, IOTLS_CLI_EXIT_SETUP, "setup", "client_cert", why);
+            return s->r->exit_code;
+        }
+    }
     if ((rc = configure(s)) != 0)
         return rc;
     iotls_cli_verbose(o, "timeouts: connect %u ms, handshake %u ms, read %u ms",
@@ -263,5 +275,6 @@ void iotls_cli_session_finish(iotls_cli_session *s)
 void iotls_cli_session_free(iotls_cli_session *s)
 {
     iotls_conn_free(&s->conn);
+    iotls_cli_client_cert_free(&s->client);
     iotls_trust_free(&s->trust);
 }

@@ -10,6 +10,7 @@
 #include "iotls/iotls.h"
 #include "iotls_port_posix.h"
 
+#include "clientcert.h"
 #include "opts.h"
 #include "report.h"
 
@@ -19,6 +20,7 @@ typedef struct iotls_cli_session {
     iotls_trust trust;
     iotls_conf conf;
     iotls_conn conn;
+    iotls_cli_client_cert client; /* --cert/--key, when given */
     uint64_t t0_ms;        /* command start, monotonic */
     uint64_t deadline_ms;  /* t0 + --max-time, 0 = none */
 } iotls_cli_session;
