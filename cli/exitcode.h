@@ -18,6 +18,9 @@
 #define IOTLS_CLI_EXIT_WRITE 9
 #define IOTLS_CLI_EXIT_CLOSE 10
 #define IOTLS_CLI_EXIT_HTTP 11
+/* iotls diagnose: the failure was reproduced, retries were made, and no
+ * single change made it work (the cause is not confirmed) */
+#define IOTLS_CLI_EXIT_UNCONFIRMED 12
 
 /* Exit code for a library error: by the stage it happened in, and by the
  * code when the stage does not decide (setup, none). */

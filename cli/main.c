@@ -34,6 +34,8 @@ int main(int argc, char **argv)
         return iotls_cli_cmd_get(&opts);
     case IOTLS_CLI_CMD_DEMO:
         return iotls_cli_cmd_demo(&opts);
+    case IOTLS_CLI_CMD_DIAGNOSE:
+        return iotls_cli_cmd_diagnose(&opts);
     default:
         fprintf(stderr, "iotls: no command given (see iotls --help)\n");
         return IOTLS_CLI_EXIT_USAGE;

@@ -373,6 +373,8 @@ int iotls_cli_report_json(const iotls_cli_result *r, FILE *out)
         iotls_cli_json_null(&j, "http");
     }
     json_wire(&j, r);
+    if (r->json_extra)
+        r->json_extra(&j, r->json_extra_ctx);
     iotls_cli_json_obj_end(&j);
 
     text = iotls_cli_json_text(&j);
@@ -491,9 +493,25 @@ void iotls_cli_report_failure(const iotls_cli_result *r, int verbose, FILE *out)
                 w->client_hello.has_sni ? "SNI \"" : "no SNI",
                 w->client_hello.has_sni ? w->client_hello.sni : "",
                 w->client_hello.has_sni ? "\"" : "", predicted_verify_name(r));
-    if (w->alert_received != IOTLS_ALERT_NONE)
-        fprintf(out, "* alert received: level %d, description %d (%s)\n", w->alert_received_level,
+    if (w->alert_received != IOTLS_ALERT_NONE) {
+        fprintf(out, "* alert received: level %d, description %d (%s)", w->alert_received_level,
                 w->alert_received, iotls_alert_name(w->alert_received));
+        if (w->alert_received_version != 0)
+            fprintf(out, " in a %s record",
+                    iotls_version_name(w->alert_received_version)
+                        ? iotls_version_name(w->alert_received_version)
+                        : "non-TLS");
+        fputc('\n', out);
+    }
+    if (w->server_hello_seen)
+        fprintf(out, "* ServerHello %s the SNI\n",
+                w->sni_acked ? "acknowledged" : "did not acknowledge");
+    if (w->client_cert_msg_sent && w->client_certs_sent == 0)
+        fprintf(out, "* client Certificate sent: empty (no client certificate)\n");
+    else if (w->client_cert_msg_sent)
+        fprintf(out, "* client Certificate sent: %u certificate(s)%s\n",
+                (unsigned)w->client_certs_sent,
+                w->cert_verify_sent ? ", then CertificateVerify" : "");
     if (w->alert_sent != IOTLS_ALERT_NONE)
         fprintf(out, "* alert sent: level %d, description %d (%s)\n", w->alert_sent_level,
                 w->alert_sent, iotls_alert_name(w->alert_sent));

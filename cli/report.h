@@ -11,6 +11,8 @@
 
 #include "iotls/iotls.h"
 
+struct iotls_cli_json;
+
 typedef struct iotls_cli_result {
     const char *command;          /* "connect" or "get" */
     const char *host;             /* as dialed */
@@ -47,6 +49,11 @@ typedef struct iotls_cli_result {
      * cause; cause IOTLS_CAUSE_NONE on success. */
     int diag_done;
     iotls_diagnosis diag;
+
+    /* More members for the --json object (iotls diagnose: attempts ...),
+     * written after the others; NULL for none. */
+    void (*json_extra)(struct iotls_cli_json *j, const void *ctx);
+    const void *json_extra_ctx;
 } iotls_cli_result;
 
 /* Zeroes r and sets the command, host and port. */
@@ -71,7 +78,6 @@ void iotls_cli_result_diagnose(iotls_cli_result *r);
 
 /* The diagnosis members of the --json object (cause .. notes), all null or
  * empty when there is none. */
-struct iotls_cli_json;
 void iotls_cli_report_json_diag(struct iotls_cli_json *j, const iotls_diagnosis *d);
 
 /* The --json object, one line, to out. Returns 0 or -1 (out of memory). */

@@ -15,6 +15,9 @@ const char *iotls_cli_usage(void)
     return
 "Usage: iotls get URL [options]             HTTPS GET; the body goes to stdout\n"
 "       iotls connect HOST[:PORT] [options]  handshake, show what was negotiated\n"
+"       iotls diagnose HOST[:PORT] [options] find the cause of a failing handshake:\n"
+"                                            reproduce it, then retry with one change\n"
+"                                            at a time (at most 12 connections)\n"
 "       iotls demo                           the seed case, here, without network\n"
 "       iotls --help | --version\n"
 "\n"
@@ -34,7 +37,8 @@ const char *iotls_cli_usage(void)
 "                       the handshake 15 s and read 30 s timeouts)\n"
 "  --sni NAME           send NAME as SNI and check the certificate against NAME\n"
 "                       (what the vendor example effectively did)\n"
-"  --no-sni             send no SNI; the certificate is still checked against HOST\n"
+"  --no-sni             send no SNI; the certificate is still checked against HOST\n""  --cert FILE          client certificate (PEM or DER; the chain may follow it)\n"
+"  --key FILE           its private key (unencrypted PEM or DER); with --cert\n"
 "  -o, --output FILE    get: write the body to FILE (complete or not at all)\n"
 "  -i, --include        get: show the response headers before the body\n"
 "  --json               print one JSON object describing the outcome on stdout\n"
@@ -58,7 +62,10 @@ const char *iotls_cli_usage(void)
 "   8  read: read timeout, truncation (closed without close_notify), reset\n"
 "   9  write: the request could not be sent\n"
 "  10  close: close_notify could not be sent\n"
-"  11  HTTP: not an HTTP response, malformed response, or a body cut short\n";
+"  11  HTTP: not an HTTP response, malformed response, or a body cut short\n"
+"  12  diagnose: the failure was reproduced but no single change made it work\n"
+"      (cause not confirmed); diagnose exits 0 when your settings work, and the\n"
+"      failure's own code (3-11) when the cause is confirmed or needs no retry\n";
 }
 
 void iotls_cli_print_version(void)

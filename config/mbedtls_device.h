@@ -58,6 +58,9 @@ time_t iotls_port_lwip_mbedtls_time(time_t *t);
 #define MBEDTLS_BIGNUM_C
 #define MBEDTLS_MPI_MAX_SIZE 512      /* RSA-4096 roots still verify */
 #define MBEDTLS_MPI_WINDOW_SIZE 2     /* only private-key RSA uses large windows */
+/* Big-number division by shifts instead of libgcc's 64-bit division
+ * (__udivmoddi4, 0.7 KB): divisions are rare next to multiplications. */
+#define MBEDTLS_NO_UDBL_DIVISION
 #define MBEDTLS_ECP_C
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
@@ -78,14 +81,20 @@ time_t iotls_port_lwip_mbedtls_time(time_t *t);
  * costs time and flash for no secret to protect. ECDH and signing get the
  * connection's RNG from the TLS layer and stay blinded. */
 #define MBEDTLS_ECP_NO_INTERNAL_RNG
-#define MBEDTLS_ECDH_C
-/* Project Everest's x25519 (shipped with Mbed TLS) instead of the generic
- * big-number one: -10 M instructions per handshake for +5 KB of flash,
- * which the 110 KB budget does not have. The firmware build turns it on
- * with -DIOTLS_FW_EVEREST=ON (docs/device.md has both sets of figures). */
-#if defined(IOTLS_MBEDTLS_EVEREST)
-#define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED
+/* P-256 and Curve25519 point arithmetic on fixed-size field elements
+ * (firmware/mbedtls_alt/ecp_alt.c) instead of heap-allocated big numbers:
+ * an ECDSA handshake from 62.7 to ~30 M instructions, 25 000 to ~650
+ * allocations. P-384 keeps the generic code. */
+#ifndef IOTLS_MBEDTLS_NO_ECP_ALT
+#define MBEDTLS_ECP_INTERNAL_ALT
+#define MBEDTLS_ECP_DOUBLE_JAC_ALT
+#define MBEDTLS_ECP_ADD_MIXED_ALT
+#define MBEDTLS_ECP_NORMALIZE_JAC_ALT
+#define MBEDTLS_ECP_NORMALIZE_JAC_MANY_ALT
+#define MBEDTLS_ECP_DOUBLE_ADD_MXZ_ALT
+#define MBEDTLS_ECP_NORMALIZE_MXZ_ALT
 #endif
+#define MBEDTLS_ECDH_C
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_RSA_C
 #define MBEDTLS_PKCS1_V15             /* RSA signatures (PSS is left out: rare in web PKI) */

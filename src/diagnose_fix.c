@@ -80,14 +80,15 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         FIX(fix_server, "enable TLS 1.2 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
         break;
     case IOTLS_CAUSE_CLIENT_CERT_REQUIRED:
-        FIX(fix_tool, "give a client certificate and its key (when the tool supports it)");
+        FIX(fix_tool, "--cert FILE --key FILE: a client certificate from a CA the server "
+                      "trusts, and its key");
         FIX(fix_device, "mbedtls_ssl_conf_own_cert(&conf, &client_crt, &client_key);");
         FIX(fix_server, "or make client certificates optional (nginx: ssl_verify_client "
                         "optional)");
         break;
     case IOTLS_CAUSE_CLIENT_CERT_REJECTED:
-        FIX(fix_tool, "use a client certificate issued by a CA the server trusts, with its "
-                      "own key");
+        FIX(fix_tool, "--cert FILE --key FILE with a certificate issued by a CA the server "
+                      "trusts, valid now, and its own key");
         FIX(fix_device, "mbedtls_ssl_conf_own_cert(&conf, &client_crt, &client_key); with a "
                         "certificate from the server's client CA, valid now, matching the key");
         FIX(fix_server, "trust the client certificate's CA (nginx: ssl_client_certificate)");

@@ -178,10 +178,18 @@ static void put_verify(out *o, const iotls_error *e)
     put(o, " (%s)", names[0] != '\0' ? names : "no flags");
 }
 
+/* The peer's first line when it is text (a status line, a banner), up to
+ * 40 bytes; 16 bytes of anything else. */
 static void put_first_bytes(out *o, const iotls_wire *w)
 {
-    size_t i, n = w->n_first_bytes < 16 ? w->n_first_bytes : 16;
+    size_t i, n = w->n_first_bytes < 40 ? w->n_first_bytes : 40, text = 0;
 
+    while (text < n && w->first_bytes[text] >= 0x20 && w->first_bytes[text] < 0x7f)
+        text++;
+    if (text < 16 || (text < n && w->first_bytes[text] != '\r' && w->first_bytes[text] != '\n'))
+        n = n < 16 ? n : 16;
+    else
+        n = text;
     put(o, "first bytes \"");
     for (i = 0; i < n; i++) {
         unsigned ch = w->first_bytes[i];

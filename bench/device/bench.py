@@ -57,6 +57,8 @@ def main():
     ap.add_argument("--qemu")
     ap.add_argument("--group", help="offer only this ECDHE group (secp256r1), to compare")
     ap.add_argument("--console", action="store_true", help="also print the firmware's console")
+    ap.add_argument("--p384", action="store_true",
+                    help="an ECDSA P-384 chain instead of P-256 (the generic curve code), to compare")
     args = ap.parse_args()
     # The budget image: the seed case with iotls_error_format's explanation.
     # firmware.elf adds the diagnosis and the test modes; it runs the
@@ -69,7 +71,7 @@ def main():
     print("== flash and static RAM per component (bytes, from %s) ==" % os.path.basename(mapf))
     sys.stdout.flush()
     flash, ram = image_size(lean_elf)
-    sys.argv = ["mapsize", mapf, str(flash)]
+    sys.argv = ["mapsize", mapf, str(flash), "--elf", lean_elf]
     mapsize.main()
     print("whole image (firmware-lean.elf): %d bytes flash (text+data), %d bytes static RAM "
           "(data+bss, with LwIP's heap and pools)" % (flash, ram))
@@ -85,7 +87,8 @@ def main():
         try:
             cas = {}
             for kind in ("ecdsa", "rsa"):
-                ca, chain, key = devtest.make_chain(work, kind)
+                key_kind = "ecdsa384" if kind == "ecdsa" and args.p384 else kind
+                ca, chain, key = devtest.make_chain(work, kind, key_kind=key_kind)
                 servers.append(devtest.Server(chain, key, body, work, kind))
                 cas[kind] = ca
             status, console = devtest.run_qemu(
@@ -105,7 +108,8 @@ def main():
         results[kind] = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
 
     print("\n== one full handshake (TCP connect + TLS 1.2 handshake + verification) ==")
-    for kind, label in (("ecdsa", "ECDSA P-256 chain"), ("rsa", "RSA-2048 chain")):
+    ecdsa_label = "ECDSA P-384 chain" if args.p384 else "ECDSA P-256 chain"
+    for kind, label in (("ecdsa", ecdsa_label), ("rsa", "RSA-2048 chain")):
         r = results.get(kind)
         if r is None:
             continue

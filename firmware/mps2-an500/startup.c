@@ -66,7 +66,7 @@ __attribute__((section(".vectors"), used)) const vector vector_table[48] = {
 };
 
 /* newlib's malloc grows the heap here, between .bss and the stack. */
-void *_sbrk(ptrdiff_t incr)
+__attribute__((used)) void *_sbrk(ptrdiff_t incr)
 {
     static char *brk = (char *)__heap_start;
     if (incr < 0 || (size_t)incr > (size_t)((char *)__heap_end - brk)) {

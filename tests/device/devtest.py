@@ -21,13 +21,14 @@ def run(cmd, cwd):
 
 def make_chain(workdir, kind, name=SERVER_NAME, key_kind=None):
     """Root CA -> server certificate for `name` in workdir/kind; the keys are
-    key_kind (default: kind), "ecdsa" (P-256) or "rsa" (2048). Returns
-    (ca.pem, server chain pem, key)."""
+    key_kind (default: kind), "ecdsa" (P-256), "ecdsa384" (P-384) or "rsa"
+    (2048). Returns (ca.pem, server chain pem, key)."""
     d = os.path.join(workdir, kind)
     os.makedirs(d, exist_ok=True)
     key_kind = key_kind or kind
-    if key_kind == "ecdsa":
-        newkey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
+    if key_kind in ("ecdsa", "ecdsa384"):
+        curve = "P-384" if key_kind == "ecdsa384" else "P-256"
+        newkey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:" + curve]
     else:
         newkey = ["-newkey", "rsa:2048"]
     run(["openssl", "req", "-x509", "-nodes", *newkey, "-sha256", "-days", "30",

@@ -18,7 +18,7 @@ SCENARIO_KEYS = {
 }
 SERVER_KEYS = {
     "kind", "listen", "cert", "chain", "args", "behaviour", "mode", "body_size", "name",
-    "ready",
+    "ready", "www_pattern",
 }
 SERVER_KINDS = {"s_server", "python"}
 PRECONDITIONS = {"ipv6"}

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import body
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 READY_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 5.0
@@ -121,6 +123,10 @@ def start_server(srv, pki, tmp, attempts=3):
     scenario then FAILS, it is never skipped)."""
     listen = srv.get("listen", "127.0.0.1")
     how = srv.get("ready", "line")
+    if "www_pattern" in srv:
+        # s_server -WWW serves files from its working directory, the run's.
+        with open(os.path.join(tmp, "page.txt"), "wb") as f:
+            f.write(body.pattern(srv["www_pattern"]))
     reason = "not started"
     for attempt in range(1, attempts + 1):
         port = free_port(listen)
@@ -174,6 +180,11 @@ def run_client(cmd, env, timeout, tmp):
             timed_out = True
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(STOP_TIMEOUT_S)
+        except BaseException:
+            # The runner itself is being stopped: take the client along.
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(STOP_TIMEOUT_S)
+            raise
     seconds = time.monotonic() - started
     with open(out_path, "rb") as f:
         stdout = f.read()

@@ -15,9 +15,11 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import catalog
 import expect
 import procs
@@ -156,6 +158,10 @@ def shell_quote(s):
 
 
 def main():
+    # A runner stopped by ctest's timeout or ^C still stops its server: the
+    # SystemExit unwinds through run()'s finally clause.
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda signum, frame: sys.exit("run.py: stopped by signal %d" % signum))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("name", nargs="?")
     ap.add_argument("--list", action="store_true", help="print the scenario names")

@@ -35,7 +35,6 @@ Behaviours:
 
 import argparse
 import json
-import os
 import signal
 import socket
 import ssl
@@ -43,6 +42,7 @@ import struct
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import body
 
 MAX_CONNECTIONS = 50

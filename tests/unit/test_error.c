@@ -229,6 +229,13 @@ static void test_format(void)
     memcpy(e.wire.first_bytes, "HTTP/1.1 400 Bad\r\n\"\x01", 21);
     e.wire.n_first_bytes = 21;
     format_guarded(&e, "first bytes \"HTTP/1.1 400 Bad\"");
+    /* phase 2: a whole first line of text (the library reads on for it) */
+    memcpy(e.wire.first_bytes, "220 smtp.example ESMTP Postfix\r\n", 32);
+    e.wire.n_first_bytes = 32;
+    format_guarded(&e, "first bytes \"220 smtp.example ESMTP Postfix\")");
+    memcpy(e.wire.first_bytes, "HTTP/1.1 400 Bad Request and a very long line without end", 48);
+    e.wire.n_first_bytes = 48;
+    format_guarded(&e, "first bytes \"HTTP/1.1 400 Bad Request and a very long\")");
 
     iotls_error_init(&e);
     e.code = IOTLS_ERR_PROTOCOL_VERSION;

@@ -32,5 +32,7 @@ void app_explain(const iotls_conn *c, const iotls_trust *trust, int sni_overridd
 int app_seed_case(const app_args *a);
 int app_bench(const app_args *a);
 int app_checks(const app_args *a);
+/* The curve arithmetic of firmware/mbedtls_alt: the number of failed checks. */
+int app_check_ecp(void);
 
 #endif /* APP_H */

@@ -1,8 +1,9 @@
 /*
  * mode=checks: the device port's failure paths, against what the host test
  * set up (tests/device/run_port_checks.py): a closed port, a server that
- * accepts and never answers, an allocator that runs out, and the calendar
- * conversion certificate validity depends on. Each check prints one
+ * accepts and never answers, an allocator that runs out, the calendar
+ * conversion certificate validity depends on, and the device's own curve
+ * arithmetic (check_ecp.c). Each check prints one
  * "CHECK <name>: ok|FAIL ..." line.
  */
 #include <string.h>
@@ -78,6 +79,7 @@ static int check_gmtime(void)
 int app_checks(const app_args *a)
 {
     int failed = check_gmtime();
+    failed += app_check_ecp();
 
     iotls_trust_init(&trust);
     if (app_load_trust(&trust, a->ca) != 0)

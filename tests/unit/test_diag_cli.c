@@ -1,0 +1,296 @@
+/*
+ * The tool's side of the diagnosis, offline: `diagnose` and --cert/--key
+ * parsing, which attempt confirms which cause (synthetic attempts: a
+ * change that worked, the client-certificate refusals, the hello probes,
+ * nothing), the --json diagnosis members on success and failure, and the
+ * client certificate loader (a throwaway certificate; missing files).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "attempt.h"
+#include "clientcert.h"
+#include "confirm.h"
+#include "diag_report.h"
+#include "json.h"
+#include "opts.h"
+#include "report.h"
+
+static char err[256];
+static iotls_cli_opts o;
+
+static int parse(const char *a0, ...)
+{
+    char *argv[32];
+    int argc = 0;
+    va_list ap;
+    const char *a;
+
+    argv[argc++] = (char *)"iotls";
+    va_start(ap, a0);
+    for (a = a0; a && argc < 31; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    argv[argc] = NULL;
+    err[0] = '\0';
+    return iotls_cli_opts_parse(argc, argv, &o, err, sizeof err);
+}
+
+static void test_opts(void)
+{
+    CHECK_INT(parse("diagnose", "example.com:8443", NULL), 0);
+    CHECK_INT(o.command, IOTLS_CLI_CMD_DIAGNOSE);
+    CHECK_STR(o.url.host, "example.com");
+    CHECK_INT(o.url.port, 8443);
+    CHECK_INT(parse("diagnose", NULL), -1);
+    CHECK(strstr(err, "diagnose: missing HOST") != NULL);
+    CHECK_INT(parse("diagnose", "h", "--cert", "c.pem", "--key", "k.pem", "--sni", "x", NULL), 0);
+    CHECK_STR(o.cert, "c.pem");
+    CHECK_STR(o.key, "k.pem");
+    CHECK_INT(parse("connect", "h", "--cert", "c.pem", NULL), -1);
+    CHECK(strstr(err, "--cert and --key go together") != NULL);
+    CHECK_INT(parse("get", "https://h/", "--key", "k.pem", NULL), -1);
+    CHECK_INT(parse("get", "https://h/", "--cert=c.pem", "--key=k.pem", NULL), 0);
+    CHECK_INT(parse("connect", "h", "--cert", "", "--key", "k", NULL), -1);
+    CHECK_INT(parse("demo", "--cert", "c", "--key", "k", NULL), -1);
+    CHECK_INT(parse("diagnose", "h", "-o", "f", NULL), -1);
+    CHECK_INT(parse("frobnicate", "h", NULL), -1);
+    CHECK(strstr(err, "diagnose") != NULL);
+}
+
+static void attempt(iotls_cli_attempt *a, iotls_cli_change c, int ok, int alert)
+{
+    memset(a, 0, sizeof *a);
+    a->change = c;
+    a->ran = 1;
+    a->ok = ok;
+    a->alert_level = alert >= 0 ? 2 : -1;
+    a->alert = alert;
+    snprintf(a->result, sizeof a->result, "%s", ok ? "connected: TLSv1.2, X" : "failed: y");
+}
+
+static void passive(iotls_diagnosis *d, iotls_cause c, iotls_certainty k)
+{
+    memset(d, 0, sizeof *d);
+    d->cause = c;
+    d->certainty = k;
+    snprintf(d->summary, sizeof d->summary, "passive");
+    d->n_evidence = 1;
+    snprintf(d->evidence[0], sizeof d->evidence[0], "passive evidence");
+    snprintf(d->fix_device, sizeof d->fix_device, "passive fix");
+}
+
+static void test_confirm(void)
+{
+    static iotls_cli_attempt att[12];
+    static iotls_diagnosis d;
+
+    CHECK_INT(parse("diagnose", "www.google.de", "--sni", "mbed TLS Server 1", NULL), 0);
+
+    /* The seed case: SNI = host worked. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 40);
+    attempt(&att[1], IOTLS_CLI_CHANGE_SNI_HOST, 1, -1);
+    passive(&d, IOTLS_CAUSE_SNI_REJECTED, IOTLS_DIAG_LIKELY);
+    CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_SNI_REJECTED);
+    CHECK_INT(d.certainty, IOTLS_DIAG_CONFIRMED);
+    CHECK_STR(d.fix_device, "mbedtls_ssl_set_hostname(&ssl, \"www.google.de\");");
+    CHECK_STR(d.doc, "docs/causes/sni_rejected.md");
+    CHECK(strstr(d.evidence[1], "attempt 2 (SNI = the dialed host)") != NULL);
+    CHECK_INT(d.n_candidates, 1);
+
+    /* The reproduction worked: nothing to confirm. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 1, -1);
+    passive(&d, IOTLS_CAUSE_NONE, IOTLS_DIAG_NONE);
+    CHECK_INT(iotls_cli_confirm(&o, att, 1, &d), 0);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NONE);
+
+    /* Nothing worked: the passive diagnosis stays, with a note. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 40);
+    attempt(&att[1], IOTLS_CLI_CHANGE_SUITES_WIDE, 0, 40);
+    attempt(&att[2], IOTLS_CLI_CHANGE_GROUPS_WIDE, 0, 40);
+    passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(iotls_cli_confirm(&o, att, 3, &d), 0);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_CIPHER);
+    CHECK_INT(d.certainty, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(d.n_notes, 1);
+    CHECK(strstr(d.notes[0], "no single change") != NULL);
+
+    /* Wider suites worked: the suite chosen names the fix. */
+    attempt(&att[1], IOTLS_CLI_CHANGE_SUITES_WIDE, 1, -1);
+    att[1].suite = 0xc023; /* ECDHE-ECDSA-AES128-SHA256 */
+    passive(&d, IOTLS_CAUSE_SNI_REJECTED, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_CIPHER);
+    CHECK(strstr(d.fix_device, "MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256") != NULL);
+    CHECK(strstr(d.fix_device, "passive") == NULL); /* another cause: its own fixes */
+
+    /* Wider curves: the curve chosen. */
+    attempt(&att[1], IOTLS_CLI_CHANGE_GROUPS_WIDE, 1, -1);
+    att[1].group = 30;
+    passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_GROUP);
+    CHECK(strstr(d.fix_device, "MBEDTLS_ECP_DP_CURVE448") != NULL);
+    CHECK(strstr(d.summary, "x448") != NULL);
+
+    /* Client certificates: a throwaway one checked (alert 48), vs the same
+     * refusal as without (40: not confirmed). */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 40);
+    attempt(&att[1], IOTLS_CLI_CHANGE_THROWAWAY_CERT, 0, 48);
+    CHECK(iotls_cli_attempt_confirms(&att[0], &att[1]));
+    passive(&d, IOTLS_CAUSE_CLIENT_CERT_REQUIRED, IOTLS_DIAG_LIKELY);
+    CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CLIENT_CERT_REQUIRED);
+    CHECK(strstr(d.summary, "alert 48 unknown_ca") != NULL);
+    CHECK(strstr(d.fix_tool, "--cert FILE --key FILE") != NULL);
+    attempt(&att[1], IOTLS_CLI_CHANGE_THROWAWAY_CERT, 0, 40);
+    CHECK(!iotls_cli_attempt_confirms(&att[0], &att[1]));
+    /* with --cert: refused for it (48), refused without it (40) */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 48);
+    attempt(&att[1], IOTLS_CLI_CHANGE_NO_CLIENT_CERT, 0, 40);
+    passive(&d, IOTLS_CAUSE_CLIENT_CERT_REJECTED, IOTLS_DIAG_CERTAIN);
+    CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CLIENT_CERT_REJECTED);
+    CHECK_INT(d.certainty, IOTLS_DIAG_CONFIRMED);
+    /* a probe that "worked" confirms nothing by itself */
+    attempt(&att[1], IOTLS_CLI_CHANGE_PROBE_TLS12, 1, -1);
+    CHECK(!iotls_cli_attempt_confirms(&att[0], &att[1]));
+
+    /* TLS 1.3 only: the 1.2 probe refused (70), the full one chose 1.3. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 70);
+    attempt(&att[1], IOTLS_CLI_CHANGE_TLS1_1, 0, 70);
+    attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_TLS12, 0, 70);
+    attempt(&att[3], IOTLS_CLI_CHANGE_PROBE_TLS13, 1, -1);
+    att[3].version = 0x0304;
+    att[3].suite = 0x1301;
+    att[3].probe_outcome = IOTLS_PROBE_SERVER_HELLO;
+    passive(&d, IOTLS_CAUSE_PROTOCOL_VERSION, IOTLS_DIAG_CERTAIN);
+    CHECK_INT(iotls_cli_confirm(&o, att, 4, &d), 3);
+    CHECK_INT(d.certainty, IOTLS_DIAG_CONFIRMED);
+    CHECK(strstr(d.summary, "only accepts TLS 1.3") != NULL);
+    CHECK(strstr(d.summary, "Mbed TLS 2.28 does not implement it") != NULL);
+    CHECK(strstr(d.summary, "TLS_AES_128_GCM_SHA256") != NULL);
+
+    /* TLS 1.2 only with a group Mbed TLS lacks (ffdhe2048): named. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 40);
+    attempt(&att[1], IOTLS_CLI_CHANGE_PROBE_TLS12, 1, -1);
+    att[1].version = 0x0303;
+    att[1].suite = 0xc02f;
+    att[1].group = 0x0100;
+    attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_MBED, 0, 40);
+    passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(iotls_cli_confirm(&o, att, 3, &d), 2);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_GROUP);
+    CHECK(strstr(d.summary, "only accepts ffdhe2048") != NULL);
+    /* ... but if Mbed TLS's own offer was accepted, no such claim */
+    attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_MBED, 1, -1);
+    passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(iotls_cli_confirm(&o, att, 3, &d), 0);
+    CHECK_INT(d.certainty, IOTLS_DIAG_AMBIGUOUS);
+
+    /* Names of changes are stable strings. */
+    CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_SNI_HOST), "sni_host");
+    CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_PROBE_TLS13), "probe_tls13");
+    CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_END), "?");
+    CHECK(iotls_cli_mbed_has_group(23));
+    CHECK(!iotls_cli_mbed_has_group(0x0100));
+    CHECK(iotls_cli_mbed_has_suite(0xc02b));
+    CHECK(!iotls_cli_mbed_has_suite(0x1301));
+}
+
+static void test_json(void)
+{
+    static iotls_cli_result r;
+    FILE *f;
+    char buf[65536];
+    size_t n;
+
+    /* success: every diagnosis member null or empty */
+    iotls_cli_result_init(&r, "connect", "h.example", 443);
+    r.ok = 1;
+    f = tmpfile();
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    CHECK_INT(iotls_cli_report_json(&r, f), 0);
+    rewind(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    CHECK(strstr(buf, "\"cause\":null,\"certainty\":null,\"summary\":null,\"evidence\":[],"
+                      "\"fix\":null,\"candidates\":[],\"doc\":null,\"notes\":[]") != NULL);
+    CHECK(strstr(buf, "\"resolver_code\":0,\"is_ip\":false") != NULL);
+
+    /* a DNS failure: diagnosed */
+    iotls_cli_result_init(&r, "connect", "no.such.example", 443);
+    r.err.code = IOTLS_ERR_DNS;
+    r.err.stage = IOTLS_STAGE_DNS;
+    r.err.resolver_code = -2;
+    snprintf(r.err.host, sizeof r.err.host, "no.such.example");
+    iotls_cli_result_fail_lib(&r, &r.err);
+    f = tmpfile();
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    CHECK_INT(iotls_cli_report_json(&r, f), 0);
+    rewind(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    CHECK(strstr(buf, "\"cause\":\"dns_failure\",\"certainty\":\"certain\"") != NULL);
+    CHECK(strstr(buf, "\"doc\":\"docs/causes/dns_failure.md\"") != NULL);
+    CHECK(strstr(buf, "\"fix\":{\"tool\":") != NULL);
+    CHECK(strstr(buf, "\"resolver_code\":-2") != NULL);
+    CHECK(strstr(buf, "resolver code -2") != NULL);
+
+    /* the human text names the page and the fixes */
+    iotls_cli_result_diagnose(&r);
+    f = tmpfile();
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    iotls_cli_report_diagnosis(&r.diag, 0, "  ", f);
+    rewind(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    CHECK(strstr(buf, "  cause: dns_failure (certain)") != NULL);
+    CHECK(strstr(buf, "see:           docs/causes/dns_failure.md") != NULL);
+    CHECK(strstr(buf, "fix (device):") != NULL);
+    CHECK(strstr(buf, "evidence:") == NULL); /* only with -v */
+    iotls_cli_report_diagnosis(NULL, 1, NULL, stderr); /* no crash, nothing printed */
+}
+
+static void test_client_cert(void)
+{
+    iotls_cli_client_cert cc;
+    char why[256];
+
+    iotls_cli_client_cert_init(&cc);
+    CHECK_INT(iotls_cli_client_cert_throwaway(&cc), 0);
+    CHECK_INT(cc.loaded, 1);
+    CHECK(cc.crt.raw.p != NULL);
+    CHECK_INT(mbedtls_pk_check_pair(&cc.crt.pk, &cc.key), 0);
+    iotls_cli_client_cert_free(&cc);
+
+    iotls_cli_client_cert_init(&cc);
+    CHECK_INT(iotls_cli_client_cert_load(&cc, "/nonexistent/c.pem", "/nonexistent/k.pem", why,
+                                         sizeof why),
+              -1);
+    CHECK(strstr(why, "--cert /nonexistent/c.pem") != NULL);
+    CHECK_INT(cc.loaded, 0);
+    iotls_cli_client_cert_free(&cc);
+}
+
+int main(void)
+{
+    test_opts();
+    test_confirm();
+    test_json();
+    test_client_cert();
+    return CHECK_DONE();
+}
