@@ -81,10 +81,10 @@ time_t iotls_port_lwip_mbedtls_time(time_t *t);
  * costs time and flash for no secret to protect. ECDH and signing get the
  * connection's RNG from the TLS layer and stay blinded. */
 #define MBEDTLS_ECP_NO_INTERNAL_RNG
-/* P-256 and Curve25519 point arithmetic on fixed-size field elements
- * (firmware/mbedtls_alt/ecp_alt.c) instead of heap-allocated big numbers:
- * an ECDSA handshake from 62.7 to ~30 M instructions, 25 000 to ~650
- * allocations. P-384 keeps the generic code. */
+/* P-256, P-384 and Curve25519 point arithmetic on fixed-size field
+ * elements (firmware/mbedtls_alt/ecp_alt.c) instead of heap-allocated big
+ * numbers: an ECDSA handshake from 62.7 to ~25 M instructions, 25 000 to
+ * ~650 allocations. */
 #ifndef IOTLS_MBEDTLS_NO_ECP_ALT
 #define MBEDTLS_ECP_INTERNAL_ALT
 #define MBEDTLS_ECP_DOUBLE_JAC_ALT
@@ -93,6 +93,9 @@ time_t iotls_port_lwip_mbedtls_time(time_t *t);
 #define MBEDTLS_ECP_NORMALIZE_JAC_MANY_ALT
 #define MBEDTLS_ECP_DOUBLE_ADD_MXZ_ALT
 #define MBEDTLS_ECP_NORMALIZE_MXZ_ALT
+/* All three groups are covered: the generic versions of those functions
+ * would be dead code (-2 KB). */
+#define MBEDTLS_ECP_NO_FALLBACK
 #endif
 #define MBEDTLS_ECDH_C
 #define MBEDTLS_ECDSA_C

@@ -119,9 +119,11 @@ def main():
                  int(r["heap_allocs"]), int(r["instructions"]) / 1e6))
 
     print("\n== targets (issue 4; 16 KB input record buffer) ==")
-    rows = [("whole image flash", flash, TARGETS["flash"], "bytes")]
-    print("(KB = 1024 bytes; heap = bytes requested from the allocator, as Mbed TLS's "
-          "MEMORY_DEBUG counts them)")
+    # "110 KB" read both ways: 110 KiB and 110 000 bytes.
+    rows = [("whole image flash", flash, TARGETS["flash"], "bytes"),
+            ("  (decimal kB)", flash, 110_000, "bytes")]
+    print("(KB = 1024 bytes, flash also against 110 000; heap = bytes requested from the "
+          "allocator, as Mbed TLS's MEMORY_DEBUG counts them)")
     if "ecdsa" in results:
         rows.append(("peak heap, ECDSA", int(results["ecdsa"]["heap_peak"]),
                      TARGETS["heap_ecdsa"], "bytes"))

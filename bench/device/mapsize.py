@@ -62,11 +62,6 @@ def source_component(path):
     return None
 
 
-def object_component(path):
-    """Component of a build-tree object or archive (as the map names them)."""
-    return component(path if not path.endswith(".a") else path + "(x)")
-
-
 def variable_owners(elf):
     """{(variable name, size): component} from the ordinary symbol tables of
     the fat LTO objects next to the ELF (readelf: nm would show LTO's table,
@@ -81,8 +76,11 @@ def variable_owners(elf):
     for path in paths:
         out = subprocess.run(["arm-none-eabi-readelf", "-s", "-W", path],
                              capture_output=True, text=True).stdout
-        c = object_component(path)
+        c = component(path)
         for line in out.splitlines():
+            if line.startswith("File: "):   # an archive member: "File: lib.a(obj)"
+                c = component(line[6:].strip())
+                continue
             parts = line.split()
             if len(parts) == 8 and parts[3] == "OBJECT" and parts[6] != "UND":
                 key = (parts[7], int(parts[2]))

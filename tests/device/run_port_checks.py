@@ -4,8 +4,9 @@ A closed port must give connect_refused; a server that accepts and stays
 silent must end in handshake_timeout on time (the port honours timeouts);
 an allocator that runs out at several points must give a clean error with
 nothing leaked; trusting another CA must fail verification; a normal connection afterwards must work and leak nothing.
-The device's own P-256 and x25519 arithmetic (firmware/mbedtls_alt) must
-match RFC 7748's vectors and the curve's algebra (ecp_p256, ecp_x25519).
+The device's own P-256, P-384 and x25519 arithmetic (firmware/mbedtls_alt)
+must match RFC 7748's vectors and the curves' algebra (ecp_p256, ecp_p384,
+ecp_x25519).
 Then the board without a test seed, i.e. without any entropy source: iotls
 must refuse to connect (IOTLS_ERR_ENTROPY) before a byte goes out."""
 import argparse
@@ -17,7 +18,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import devtest  # noqa: E402
 
-CHECKS = ["gmtime", "ecp_p256", "ecp_x25519", "connect_refused", "handshake_timeout", "handshake_timeout_on_time",
+CHECKS = ["gmtime", "ecp_p256", "ecp_p384", "ecp_x25519", "connect_refused", "handshake_timeout", "handshake_timeout_on_time",
           "alloc_failure_clean", "verify_required", "connect_ok", "no_leak"]
 
 

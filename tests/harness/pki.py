@@ -11,6 +11,10 @@ Writes into DIR (replaced as a whole, so a half-written PKI is never used):
   ec-wrong-ip                       leaf of ec-int with only IP:127.0.0.2
   rogue-root, rogue-int, rogue-leaf a chain nobody trusts, with the right names
   self-signed                       a self-signed leaf with the right names
+  rsa-sha1, rsa-1024                leaves of rsa-int: SHA-1 signed, RSA-1024 key
+  ec-no-ds, ec-clientauth           leaves of ec-int: keyUsage keyAgreement only
+                                    (no digitalSignature), EKU clientAuth only
+  client, rogue-client              client certificates of ec-int / rogue-int
   ed25519-root                      a CA Mbed TLS 2.28 cannot parse
   bundle-ed25519.pem                rsa-root, ed25519-root, ec-root
   bundle-corrupt.pem                rsa-root, a corrupted block, ec-root
@@ -71,6 +75,26 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = ${{ENV::IOTLS_SAN}}
+[ext_leaf_nods]
+basicConstraints = critical,CA:false
+keyUsage = critical,keyAgreement
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = ${{ENV::IOTLS_SAN}}
+[ext_leaf_clientauth]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = ${{ENV::IOTLS_SAN}}
+[ext_client]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [ext_self]
 basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature,keyEncipherment
@@ -110,6 +134,7 @@ class Pki:
         opts = {
             "ec": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
             "rsa": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+            "rsa1024": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
             "ed25519": ["-algorithm", "ED25519"],
         }[kind]
         self.openssl("genpkey", *opts, "-out", self.path(name, ".key"))
@@ -119,7 +144,7 @@ class Pki:
         return t.strftime("%Y%m%d%H%M%SZ")
 
     def cert(self, name, kind, cn, issuer=None, ext="ext_leaf", san=GOOD_SAN,
-             start=-1, end=365):
+             start=-1, end=365, md="sha256"):
         """Key + certificate NAME signed by issuer (None: self-signed)."""
         self.key(name, kind)
         csr = os.path.join(self.work, name + ".csr")
@@ -127,13 +152,13 @@ class Pki:
                      "/O=iotls tests/CN=" + cn, "-out", csr)
         args = ["ca", "-batch", "-config", self.conf, "-notext", "-in", csr,
                 "-out", self.path(name, ".pem"), "-extensions", ext,
-                "-startdate", self.date(start), "-enddate", self.date(end)]
+                "-startdate", self.date(start), "-enddate", self.date(end), "-md", md]
         if issuer is None:
             args += ["-selfsign", "-keyfile", self.path(name, ".key")]
         else:
             args += ["-cert", self.path(issuer, ".pem"), "-keyfile", self.path(issuer, ".key")]
         self.openssl(*args, san=san)
-        if issuer is not None and ext == "ext_leaf":
+        if issuer is not None and ext.startswith("ext_leaf"):
             self.concat(name + "-chain.pem", [name + ".pem", issuer + ".pem"])
 
     def concat(self, target, parts):
@@ -182,6 +207,16 @@ def build(out):
                end=1825)
         p.cert("rogue-leaf", "ec", "test.iotls.example", "rogue-int")
         p.cert("self-signed", "ec", "test.iotls.example", ext="ext_self")
+        # Weak or misused server certificates (the cause scenarios).
+        p.cert("rsa-sha1", "rsa", "test.iotls.example", "rsa-int", md="sha1")
+        p.cert("rsa-1024", "rsa1024", "test.iotls.example", "rsa-int")
+        p.cert("ec-no-ds", "ec", "test.iotls.example", "ec-int", ext="ext_leaf_nods")
+        p.cert("ec-clientauth", "ec", "test.iotls.example", "ec-int",
+               ext="ext_leaf_clientauth")
+        # Client certificates: one from the EC chain the servers trust, one
+        # from the rogue chain they do not.
+        p.cert("client", "ec", "iotls test client", "ec-int", ext="ext_client")
+        p.cert("rogue-client", "ec", "iotls test client", "rogue-int", ext="ext_client")
         p.cert("ed25519-root", "ed25519", "iotls test Ed25519 root", ext="ext_root",
                end=3650)
 

@@ -1,10 +1,11 @@
 /*
  * mode=checks: the device's own curve arithmetic (firmware/mbedtls_alt/
  * ecp_alt.c) against facts that do not depend on it: RFC 7748's x25519
- * test vectors, and for P-256 that results lie on the curve (checked by
- * Mbed TLS's generic big-number code), that Diffie-Hellman commutes, that
- * a*G + b*Q matches (a + b*q)*G, and that (n-1)*G = -G. Prints
- * "CHECK ecp_p256: ..." and "CHECK ecp_x25519: ...".
+ * test vectors, and for P-256 and P-384 that results lie on the curve
+ * (checked by Mbed TLS's generic big-number code), that Diffie-Hellman
+ * commutes, that a*G + b*Q matches (a + b*q)*G, and that (n-1)*G = -G.
+ * Prints "CHECK ecp_p256: ...", "CHECK ecp_p384: ..." and
+ * "CHECK ecp_x25519: ...".
  */
 #include <string.h>
 
@@ -35,7 +36,7 @@ static int report(const char *name, int bad)
     return bad == 0 ? 0 : 1;
 }
 
-static int check_p256(void)
+static int check_weierstrass(mbedtls_ecp_group_id id, const char *name)
 {
     mbedtls_ecp_group grp;
     mbedtls_ecp_point A, B, S1, S2, R, C;
@@ -47,7 +48,7 @@ static int check_p256(void)
     mbedtls_ecp_point_init(&A); mbedtls_ecp_point_init(&B); mbedtls_ecp_point_init(&S1);
     mbedtls_ecp_point_init(&S2); mbedtls_ecp_point_init(&R); mbedtls_ecp_point_init(&C);
     mbedtls_mpi_init(&a); mbedtls_mpi_init(&b); mbedtls_mpi_init(&c); mbedtls_mpi_init(&one);
-    if (mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1) != 0 ||
+    if (mbedtls_ecp_group_load(&grp, id) != 0 ||
         mbedtls_mpi_lset(&one, 1) != 0)
         bad++;
 
@@ -89,7 +90,7 @@ static int check_p256(void)
     mbedtls_ecp_point_free(&A); mbedtls_ecp_point_free(&B); mbedtls_ecp_point_free(&S1);
     mbedtls_ecp_point_free(&S2); mbedtls_ecp_point_free(&R); mbedtls_ecp_point_free(&C);
     mbedtls_mpi_free(&a); mbedtls_mpi_free(&b); mbedtls_mpi_free(&c); mbedtls_mpi_free(&one);
-    return report("ecp_p256", bad);
+    return report(name, bad);
 }
 
 static void hex_to_bytes(const char *hex, unsigned char out[32])
@@ -171,5 +172,6 @@ static int check_x25519(void)
 
 int app_check_ecp(void)
 {
-    return check_p256() + check_x25519();
+    return check_weierstrass(MBEDTLS_ECP_DP_SECP256R1, "ecp_p256") +
+           check_weierstrass(MBEDTLS_ECP_DP_SECP384R1, "ecp_p384") + check_x25519();
 }
