@@ -15,18 +15,26 @@ SCENARIO_KEYS = {
     "stderr_contains", "stderr_not_contains", "stderr_max_lines", "stderr_first_line",
     "output_regex",
     "files", "file_absent", "sni_seen", "request_contains", "max_seconds",
+    "client_prefix", "client_netns", "variants",
 }
+VARIANTS = ("none", "asan", "valgrind")
+CLIENT_NETNS = {"server", "own"}
 SERVER_KEYS = {
     "kind", "listen", "cert", "chain", "args", "behaviour", "mode", "body_size", "name",
-    "ready", "www_pattern",
+    "ready", "www_pattern", "config",
 }
-SERVER_KINDS = {"s_server", "python"}
+SERVER_KINDS = {"s_server", "python", "gnutls", "nginx"}
 PRECONDITIONS = {"ipv6"}
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class ScenarioError(Exception):
     pass
+
+
+def variants(sc):
+    """The ways a scenario is registered (none = plain, asan, valgrind)."""
+    return sc.get("variants", list(VARIANTS))
 
 
 def load_all(directory):
@@ -82,6 +90,21 @@ def check_shape(sc, fname):
             raise ScenarioError("%s: servers listen on 127.0.0.1 or ::1 only" % where)
         if srv["kind"] == "python" and "behaviour" not in srv:
             raise ScenarioError("%s: a python server needs a behaviour" % where)
+    if "variants" in sc:
+        v = sc["variants"]
+        if not isinstance(v, list) or "none" not in v or set(v) - set(VARIANTS):
+            raise ScenarioError("%s: variants must be a list of %s including \"none\""
+                                % (where, list(VARIANTS)))
+    if "client_netns" in sc:
+        if sc["client_netns"] not in CLIENT_NETNS:
+            raise ScenarioError("%s: client_netns must be one of %s" % (where, sorted(CLIENT_NETNS)))
+        if sc["client_netns"] == "server" and (srv is None or srv["kind"] != "gnutls"):
+            raise ScenarioError("%s: client_netns = \"server\" needs a gnutls server" % where)
+    if srv is not None and srv["kind"] == "gnutls" and sc.get("client_netns") != "server":
+        raise ScenarioError("%s: a gnutls server lives in its own network namespace: "
+                            "set client_netns = \"server\"" % where)
+    if not isinstance(sc.get("client_prefix", []), list):
+        raise ScenarioError("%s: client_prefix must be a list" % where)
     for p in sc.get("precondition", []):
         if p not in PRECONDITIONS:
             raise ScenarioError("%s: unknown precondition %r" % (where, p))

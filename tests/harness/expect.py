@@ -16,7 +16,10 @@ JSON_FIELDS = (
     "exit_code", "message", "mbedtls_code", "mbedtls_code_hex", "alert_received",
     "alert_sent", "verify_flags", "verify_flags_names", "errno", "sent", "negotiated",
     "peer_chain", "trust", "timings_ms", "http", "wire",
+    "cause", "certainty", "summary", "evidence", "fix", "candidates", "doc", "notes",
 )
+# `iotls diagnose` adds these (docs/json.md).
+DIAGNOSE_FIELDS = ("attempts", "connections", "max_connections", "confirmed", "confirmed_by")
 VALGRIND_LINE = re.compile(rb"^==\d+==")
 SANITIZER_MARKS = (b"ERROR: AddressSanitizer", b"ERROR: LeakSanitizer", b"runtime error:",
                    b"SUMMARY: UndefinedBehaviorSanitizer")
@@ -131,7 +134,8 @@ def check_json(sc, res, ctx, wrapped_rc):
         return ["--json: stdout is not JSON (%s): %s" % (e, show(lines[0]))], None
     if not isinstance(doc, dict):
         return ["--json: expected an object, got %s" % show(doc)], None
-    missing = [f for f in JSON_FIELDS if f not in doc]
+    fields = JSON_FIELDS + (DIAGNOSE_FIELDS if sc["client"][:1] == ["diagnose"] else ())
+    missing = [f for f in fields if f not in doc]
     if missing:
         fails.append("--json: fields missing (docs/json.md says null, never missing): %s"
                      % ", ".join(missing))
@@ -141,6 +145,7 @@ def check_json(sc, res, ctx, wrapped_rc):
     if doc.get("ok") is not (sc["exit"] == 0):
         fails.append("json ok: expected %s, got %s" % (json.dumps(sc["exit"] == 0),
                                                        show(doc.get("ok"))))
+    fails += check_diagnosis_shape(doc)
     for path, matcher in sc.get("json", {}).items():
         matcher = resolve(matcher, ctx)
         got = lookup(doc, path)
@@ -148,6 +153,30 @@ def check_json(sc, res, ctx, wrapped_rc):
         if why:
             fails.append("json %s: %s, got %s" % (path, why, show(got)))
     return fails, doc
+
+
+def check_diagnosis_shape(doc):
+    """docs/json.md: a success carries no diagnosis; a failure of the
+    library carries one whose doc page is docs/causes/<cause>.md and whose
+    first candidate is the cause."""
+    fails = []
+    cause = doc.get("cause")
+    if doc.get("ok") is True:
+        for f in ("cause", "certainty", "summary", "fix", "doc"):
+            if doc.get(f) is not None:
+                fails.append("json %s: expected null on success, got %s" % (f, show(doc.get(f))))
+        for f in ("evidence", "candidates", "notes"):
+            if doc.get(f) not in ([], MISSING, None) and f in doc and doc[f] != []:
+                fails.append("json %s: expected [] on success, got %s" % (f, show(doc.get(f))))
+    elif isinstance(cause, str):
+        if doc.get("doc") != "docs/causes/%s.md" % cause:
+            fails.append("json doc: expected %s, got %s"
+                         % (json.dumps("docs/causes/%s.md" % cause), show(doc.get("doc"))))
+        cands = doc.get("candidates")
+        if isinstance(cands, list) and cands and cands[0].get("cause") != cause:
+            fails.append("json candidates.0.cause: expected the cause %s, got %s"
+                         % (json.dumps(cause), show(cands[0].get("cause"))))
+    return fails
 
 
 def expected_bytes(spec, values, expand):

@@ -51,6 +51,7 @@ def client_env(sc, wrap, values):
 
 def print_logs(run_dir):
     for name in ("command.txt", "server.cmd", "server.stdout", "server.stderr",
+                 "nginx-error.log",
                  "client.stdout", "client.stderr", "sni.jsonl", "request.txt"):
         path = os.path.join(run_dir, name)
         if not os.path.exists(path):
@@ -93,8 +94,13 @@ def run(sc, a):
         if wrap == "valgrind" and shutil.which("valgrind") is None:
             fails.append("valgrind is not installed (scripts/install-deps)")
         srv = sc.get("server")
-        if srv and srv["kind"] == "s_server" and shutil.which("openssl") is None:
-            fails.append("openssl is not installed: the server cannot start")
+        for tool in needed_tools(sc):
+            if shutil.which(tool) is None:
+                fails.append("%s is not installed (scripts/install-deps): this scenario "
+                             "cannot run" % tool)
+        if wrap not in catalog.variants(sc):
+            fails.append("scenario %s is not registered for the %s variant (variants = %s)"
+                         % (sc["name"], wrap, catalog.variants(sc)))
         if fails:
             return finish(label, tmp, fails, a)
 
@@ -115,6 +121,14 @@ def run(sc, a):
         cmd = [a.iotls] + [catalog.expand(x, values) for x in sc["client"]]
         if wrap == "valgrind":
             cmd = VALGRIND + cmd
+        cmd = [catalog.expand(x, values) for x in sc.get("client_prefix", [])] + cmd
+        if sc.get("client_netns") == "server":
+            # Join the gnutls server's own network namespace (procs.gnutls_command).
+            cmd = ["nsenter", "-t", str(server.proc.pid), "-n", "--"] + cmd
+        elif sc.get("client_netns") == "own":
+            # A network namespace of its own with nothing in it but lo (down):
+            # nothing the client sends can leave the machine.
+            cmd = ["unshare", "-n", "--"] + cmd
         with open(os.path.join(tmp, "command.txt"), "w") as f:
             f.write(" ".join(shell_quote(x) for x in cmd) + "\n")
         print("client:", " ".join(shell_quote(x) for x in cmd))
@@ -130,6 +144,20 @@ def run(sc, a):
         if server:
             server.stop()
     return finish(label, tmp, fails, a)
+
+
+def needed_tools(sc):
+    """Programs the scenario cannot run without (missing: FAIL, never skip)."""
+    tools = []
+    kind = (sc.get("server") or {}).get("kind")
+    tools += {"s_server": ["openssl"], "gnutls": ["gnutls-serv", "unshare", "ip", "nsenter"],
+              "nginx": ["nginx"]}.get(kind, [])
+    if sc.get("client_netns") == "own":
+        tools.append("unshare")
+    prefix = sc.get("client_prefix", [])
+    if prefix:
+        tools.append(prefix[0])
+    return tools
 
 
 def finish(label, tmp, fails, a):
@@ -165,6 +193,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("name", nargs="?")
     ap.add_argument("--list", action="store_true", help="print the scenario names")
+    ap.add_argument("--variant", choices=catalog.VARIANTS,
+                    help="with --list: only the scenarios registered for this variant")
     ap.add_argument("--scenarios", default=SCENARIO_DIR)
     ap.add_argument("--iotls")
     ap.add_argument("--pki")
@@ -178,7 +208,8 @@ def main():
         print("run.py: bad scenario data:", e, file=sys.stderr)
         return 1
     if a.list:
-        print(";".join(scenarios))
+        print(";".join(n for n, sc in scenarios.items()
+                       if a.variant is None or a.variant in catalog.variants(sc)))
         return 0
     if not (a.name and a.iotls and a.pki and a.logs):
         ap.error("NAME, --iotls, --pki and --logs are required")

@@ -26,7 +26,18 @@ Behaviours:
               fin or rst (after the ClientHello arrived).
   stall       accepts TCP and never sends a byte.
   plain       plain-text HTTP (not TLS): answers 400 to whatever arrives.
-  banner      plain text sent first (an SSH-like banner), then silence.
+  banner      plain text sent first, then silence: --mode ssh (default,
+              an SSH banner) or smtp (an SMTP greeting).
+  tls-silent  TLS; completes the handshake, reads the request, never answers.
+  cert-close  TLS demanding a client certificate (--ca FILE); a client
+              without one is not sent the alert OpenSSL prepared: the TCP
+              connection is just closed (FIN), mid-handshake.
+  full-backlog  listens with a backlog of 0 and never accepts; it fills its
+              own accept queue with two connections of its own first, so the
+              kernel drops the client's SYN: a TCP connect that times out.
+  big-record  not TLS underneath: answers the ClientHello with a record header
+              claiming a 20000-byte handshake record (above 16384 + 2048),
+              sends 1000 bytes of it, then silence.
   sni-record  TLS; records the SNI of each ClientHello (null if none) as a
               JSON line in --record, then completes the handshake.
   bad-http    HTTPS with a broken response; --mode garbage | bad-status |
@@ -255,9 +266,83 @@ def serve_hangup(conn, a):
     log("hung up (%s)" % a.mode)
 
 
+BANNERS = {
+    "ssh": b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n",
+    "smtp": b"220 mail.iotls.example ESMTP Postfix (Debian/GNU)\r\n",
+}
+
+
 def serve_banner(conn, a):
-    conn.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+    conn.sendall(BANNERS.get(a.mode, BANNERS["ssh"]))
     stall_until_closed(conn)
+
+
+def serve_tls_silent(conn, a):
+    read_request(conn)
+    log("request read: answering nothing")
+    stall_until_closed(conn)
+
+
+BIG_RECORD_LEN = 20000
+
+
+def serve_big_record(conn, a):
+    first = conn.recv(4096)
+    log("received %d bytes, first %s" % (len(first), first[:8].hex()))
+    # A handshake record header (type 22, TLS 1.2) with a length no TLS 1.2
+    # peer may send (RFC 5246 6.2.3: at most 2^14 + 2048).
+    conn.sendall(struct.pack("!BHH", 22, 0x0303, BIG_RECORD_LEN) + bytes(1000))
+    log("sent a record header claiming %d bytes" % BIG_RECORD_LEN)
+    stall_until_closed(conn)
+
+
+def serve_cert_close(conn, a):
+    """The handshake runs over memory BIOs, so that when OpenSSL refuses a
+    client without a certificate, the alert it queued is dropped and only
+    the TCP connection is closed."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(a.cert, a.key)
+    ctx.load_verify_locations(a.ca)
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = ctx.wrap_bio(inc, out, server_side=True)
+    for _ in range(64):
+        try:
+            tls.do_handshake()
+            conn.sendall(out.read())
+            log("handshake done: %s, client certificate %s"
+                % (tls.version(), tls.getpeercert().get("subject")))
+            conn.close()
+            return
+        except ssl.SSLWantReadError:
+            pending = out.read()
+            if pending:
+                conn.sendall(pending)
+            data = conn.recv(16384)
+            if not data:
+                log("client closed")
+                conn.close()
+                return
+            inc.write(data)
+        except ssl.SSLError as e:
+            dropped = out.read()
+            log("handshake refused (%s): dropping %d bytes (the alert), closing" % (e, len(dropped)))
+            close_socket_fin(conn)
+            return
+    log("handshake did not finish in 64 rounds: closing")
+    conn.close()
+
+
+def close_socket_fin(sock):
+    sock.shutdown(socket.SHUT_WR)
+    sock.settimeout(5)
+    try:
+        for _ in range(256):
+            if not sock.recv(4096):
+                break
+    except OSError as e:
+        log("drain:", e)
+    sock.close()
 
 
 # --- TLS contexts ----------------------------------------------------------------
@@ -297,10 +382,30 @@ BEHAVIOURS = {
     "stall": (None, lambda conn, a: stall_until_closed(conn)),
     "plain": (None, serve_plain),
     "banner": (None, serve_banner),
+    "tls-silent": (tls_context, serve_tls_silent),
+    "cert-close": (None, serve_cert_close),
+    "big-record": (None, serve_big_record),
+    "full-backlog": (None, None),
     "hangup": (None, serve_hangup),
     "sni-record": (record_context, serve_sni_record),
     "bad-http": (tls_context, serve_bad_http),
 }
+
+
+def hold_full_backlog(lsock, family):
+    lsock.listen(0)
+    addr = lsock.getsockname()[:2]
+    fillers = []
+    for _ in range(2):
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.setblocking(False)
+        s.connect_ex(addr)  # the second one may itself stay in SYN_SENT
+        fillers.append(s)
+    log("accept queue filled with %d connections of our own" % len(fillers))
+    log("ACCEPT %d" % addr[1])
+    # Nothing more to do: SIGTERM (or the lifetime alarm) ends the process.
+    for _ in range(LIFETIME_S):
+        time.sleep(1)
 
 
 def main():
@@ -310,6 +415,7 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--cert", help="certificate chain file (leaf first)")
     ap.add_argument("--key")
+    ap.add_argument("--ca", help="CA file the cert-close server checks client certificates with")
     ap.add_argument("--record", help="file the sni-record server appends to")
     ap.add_argument("--body-size", type=int, default=2048)
     ap.add_argument("--mode", default="cl")
@@ -334,6 +440,9 @@ def main():
     lsock = socket.socket(family, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     lsock.bind((a.listen, a.port))
+    if a.behaviour == "full-backlog":
+        hold_full_backlog(lsock, family)
+        return
     lsock.listen(8)
     log("ACCEPT %d" % lsock.getsockname()[1])
 
