@@ -17,47 +17,34 @@
 #include "diag_report.h"
 #include "json.h"
 #include "opts.h"
+#include "opts_args.h"
 #include "report.h"
 
 static char err[256];
 static iotls_cli_opts o;
 
-static int parse(const char *a0, ...)
-{
-    char *argv[32];
-    int argc = 0;
-    va_list ap;
-    const char *a;
+#define PARSE(...) parse_args(&o, err, sizeof err, __VA_ARGS__)
 
-    argv[argc++] = (char *)"iotls";
-    va_start(ap, a0);
-    for (a = a0; a && argc < 31; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
-    va_end(ap);
-    argv[argc] = NULL;
-    err[0] = '\0';
-    return iotls_cli_opts_parse(argc, argv, &o, err, sizeof err);
-}
 
 static void test_opts(void)
 {
-    CHECK_INT(parse("diagnose", "example.com:8443", NULL), 0);
+    CHECK_INT(PARSE("diagnose", "example.com:8443", NULL), 0);
     CHECK_INT(o.command, IOTLS_CLI_CMD_DIAGNOSE);
     CHECK_STR(o.url.host, "example.com");
     CHECK_INT(o.url.port, 8443);
-    CHECK_INT(parse("diagnose", NULL), -1);
+    CHECK_INT(PARSE("diagnose", NULL), -1);
     CHECK(strstr(err, "diagnose: missing HOST") != NULL);
-    CHECK_INT(parse("diagnose", "h", "--cert", "c.pem", "--key", "k.pem", "--sni", "x", NULL), 0);
+    CHECK_INT(PARSE("diagnose", "h", "--cert", "c.pem", "--key", "k.pem", "--sni", "x", NULL), 0);
     CHECK_STR(o.cert, "c.pem");
     CHECK_STR(o.key, "k.pem");
-    CHECK_INT(parse("connect", "h", "--cert", "c.pem", NULL), -1);
+    CHECK_INT(PARSE("connect", "h", "--cert", "c.pem", NULL), -1);
     CHECK(strstr(err, "--cert and --key go together") != NULL);
-    CHECK_INT(parse("get", "https://h/", "--key", "k.pem", NULL), -1);
-    CHECK_INT(parse("get", "https://h/", "--cert=c.pem", "--key=k.pem", NULL), 0);
-    CHECK_INT(parse("connect", "h", "--cert", "", "--key", "k", NULL), -1);
-    CHECK_INT(parse("demo", "--cert", "c", "--key", "k", NULL), -1);
-    CHECK_INT(parse("diagnose", "h", "-o", "f", NULL), -1);
-    CHECK_INT(parse("frobnicate", "h", NULL), -1);
+    CHECK_INT(PARSE("get", "https://h/", "--key", "k.pem", NULL), -1);
+    CHECK_INT(PARSE("get", "https://h/", "--cert=c.pem", "--key=k.pem", NULL), 0);
+    CHECK_INT(PARSE("connect", "h", "--cert", "", "--key", "k", NULL), -1);
+    CHECK_INT(PARSE("demo", "--cert", "c", "--key", "k", NULL), -1);
+    CHECK_INT(PARSE("diagnose", "h", "-o", "f", NULL), -1);
+    CHECK_INT(PARSE("frobnicate", "h", NULL), -1);
     CHECK(strstr(err, "diagnose") != NULL);
 }
 
@@ -88,7 +75,7 @@ static void test_confirm(void)
     static iotls_cli_attempt att[12];
     static iotls_diagnosis d;
 
-    CHECK_INT(parse("diagnose", "www.google.de", "--sni", "mbed TLS Server 1", NULL), 0);
+    CHECK_INT(PARSE("diagnose", "www.google.de", "--sni", "mbed TLS Server 1", NULL), 0);
 
     /* The seed case: SNI = host worked. */
     attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 40);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "opts_args.h"
 #include "cmd.h"
 #include "demo_server.h"
 #include "exitcode.h"
@@ -26,20 +27,16 @@ static char ca_path[64];
 /* Runs `iotls diagnose` with the arguments; its stdout lands in out. */
 static int run(const char *a0, ...)
 {
-    char *argv[32], err[256];
-    int argc = 0, rc, saved;
+    char err[256];
+    int rc, saved;
     va_list ap;
-    const char *a;
     FILE *f;
     size_t n;
 
-    argv[argc++] = (char *)"iotls";
     va_start(ap, a0);
-    for (a = a0; a && argc < 31; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
+    rc = parse_args_v(&o, err, sizeof err, a0, ap);
     va_end(ap);
-    argv[argc] = NULL;
-    if (iotls_cli_opts_parse(argc, argv, &o, err, sizeof err) != 0) {
+    if (rc != 0) {
         fprintf(stderr, "parse: %s\n", err);
         return -100;
     }

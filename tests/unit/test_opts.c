@@ -8,27 +8,13 @@
 #include "check.h"
 #include "exitcode.h"
 #include "opts.h"
+#include "opts_args.h"
 
 static char err[256];
 static iotls_cli_opts o;
 
-/* Parses a NULL-terminated list of arguments (argv[0] added). */
-static int parse(const char *a0, ...)
-{
-    char *argv[32];
-    int argc = 0;
-    va_list ap;
-    const char *a;
+#define PARSE(...) parse_args(&o, err, sizeof err, __VA_ARGS__)
 
-    argv[argc++] = (char *)"iotls";
-    va_start(ap, a0);
-    for (a = a0; a && argc < 31; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
-    va_end(ap);
-    argv[argc] = NULL;
-    err[0] = '\0';
-    return iotls_cli_opts_parse(argc, argv, &o, err, sizeof err);
-}
 
 static void test_seconds(void)
 {
@@ -55,12 +41,12 @@ static void test_seconds(void)
 
 static void test_good(void)
 {
-    CHECK(parse("get", "https://h/x", NULL) == 0);
+    CHECK(PARSE("get", "https://h/x", NULL) == 0);
     CHECK_INT(o.command, IOTLS_CLI_CMD_GET);
     CHECK_STR(o.url.host, "h");
     CHECK_STR(o.url.path, "/x");
 
-    CHECK(parse("--cacert", "ca.pem", "--capath", "/etc/ssl/certs", "--resolve",
+    CHECK(PARSE("--cacert", "ca.pem", "--capath", "/etc/ssl/certs", "--resolve",
                 "h:443:127.0.0.1", "--resolve", "h:8443:[::1]", "--connect-timeout", "0.5",
                 "-m", "3", "-v", "-o", "out.bin", "-i", "--sni", "mbed TLS Server 1", "--debug",
                 "3", "--json", "get", "https://h/", NULL) == 0);
@@ -78,30 +64,30 @@ static void test_good(void)
     CHECK_INT(o.json, 1);
 
     /* options after the command, --opt=value, short clusters, -oFILE */
-    CHECK(parse("connect", "h:8443", "--max-time=1.5", "--no-sni", "-v", NULL) == 0);
+    CHECK(PARSE("connect", "h:8443", "--max-time=1.5", "--no-sni", "-v", NULL) == 0);
     CHECK_INT(o.command, IOTLS_CLI_CMD_CONNECT);
     CHECK_INT(o.url.port, 8443);
     CHECK_INT(o.max_time_ms, 1500);
     CHECK_INT(o.no_sni, 1);
-    CHECK(parse("get", "-vio", "f.txt", "https://h/", NULL) == 0);
+    CHECK(PARSE("get", "-vio", "f.txt", "https://h/", NULL) == 0);
     CHECK_INT(o.verbose, 1);
     CHECK_INT(o.include_headers, 1);
     CHECK_STR(o.output, "f.txt");
-    CHECK(parse("get", "-ofile", "https://h/", NULL) == 0);
+    CHECK(PARSE("get", "-ofile", "https://h/", NULL) == 0);
     CHECK_STR(o.output, "file");
-    CHECK(parse("get", "--", "https://h/", NULL) == 0);
+    CHECK(PARSE("get", "--", "https://h/", NULL) == 0);
     CHECK_STR(o.target, "https://h/");
 
-    CHECK(parse("demo", NULL) == 0);
+    CHECK(PARSE("demo", NULL) == 0);
     CHECK_INT(o.command, IOTLS_CLI_CMD_DEMO);
-    CHECK(parse("demo", "-v", "--debug", "1", NULL) == 0);
-    CHECK(parse("--help", NULL) == 0);
+    CHECK(PARSE("demo", "-v", "--debug", "1", NULL) == 0);
+    CHECK(PARSE("--help", NULL) == 0);
     CHECK_INT(o.command, IOTLS_CLI_CMD_HELP);
-    CHECK(parse("-h", NULL) == 0);
+    CHECK(PARSE("-h", NULL) == 0);
     CHECK_INT(o.command, IOTLS_CLI_CMD_HELP);
-    CHECK(parse("get", "--help", NULL) == 0);
+    CHECK(PARSE("get", "--help", NULL) == 0);
     CHECK_INT(o.command, IOTLS_CLI_CMD_HELP);
-    CHECK(parse("--version", NULL) == 0);
+    CHECK(PARSE("--version", NULL) == 0);
     CHECK_INT(o.command, IOTLS_CLI_CMD_VERSION);
 }
 
@@ -112,48 +98,48 @@ static int bad(const char *want)
 
 static void test_bad(void)
 {
-    CHECK(parse(NULL) == -1 && bad("no command"));
-    CHECK(parse("fetch", "https://h/", NULL) == -1 && bad("unknown command"));
-    CHECK(parse("get", "--frobnicate", "https://h/", NULL) == -1 && bad("--frobnicate"));
-    CHECK(parse("get", "-k", "https://h/", NULL) == -1 && bad("-k"));
-    CHECK(parse("get", "-vk", "https://h/", NULL) == -1 && bad("-k"));
-    CHECK(parse("get", "https://h/", "--cacert", NULL) == -1 && bad("needs a value"));
-    CHECK(parse("get", "https://h/", "-o", NULL) == -1 && bad("needs a value"));
-    CHECK(parse("get", "https://h/", "--json=1", NULL) == -1 && bad("takes no value"));
-    CHECK(parse("get", NULL) == -1 && bad("missing URL"));
-    CHECK(parse("connect", NULL) == -1 && bad("missing HOST"));
-    CHECK(parse("get", "https://h/", "https://i/", NULL) == -1 && bad("unexpected"));
-    CHECK(parse("get", "http://h/", NULL) == -1 && bad("TLS only"));
-    CHECK(parse("connect", "h:70000", NULL) == -1 && bad("port"));
-    CHECK(parse("get", "--connect-timeout", "abc", "https://h/", NULL) == -1 && bad("seconds"));
-    CHECK(parse("get", "--connect-timeout", "-1", "https://h/", NULL) == -1 && bad("seconds"));
-    CHECK(parse("get", "-m", "0", "https://h/", NULL) == -1 && bad("seconds"));
-    CHECK(parse("get", "--max-time", "1x", "https://h/", NULL) == -1 && bad("seconds"));
-    CHECK(parse("get", "--debug", "5", "https://h/", NULL) == -1 && bad("0 to 4"));
-    CHECK(parse("get", "--debug", "x", "https://h/", NULL) == -1 && bad("0 to 4"));
-    CHECK(parse("get", "--debug", "", "https://h/", NULL) == -1 && bad("0 to 4"));
-    CHECK(parse("get", "--debug", "12", "https://h/", NULL) == -1 && bad("0 to 4"));
-    CHECK(parse("get", "--resolve", "h:443", "https://h/", NULL) == -1 && bad("HOST:PORT:ADDR"));
-    CHECK(parse("get", "--resolve", "h:0:127.0.0.1", "https://h/", NULL) == -1 && bad("port"));
-    CHECK(parse("get", "--resolve", "h:443:nothost", "https://h/", NULL) == -1 && bad("IP"));
-    CHECK(parse("get", "--sni", "", "https://h/", NULL) == -1 && bad("empty"));
-    CHECK(parse("get", "--sni", "a\tb", "https://h/", NULL) == -1 && bad("printable"));
-    CHECK(parse("get", "--sni", "x", "--no-sni", "https://h/", NULL) == -1 && bad("together"));
-    CHECK(parse("connect", "-o", "f", "h", NULL) == -1 && bad("get only"));
-    CHECK(parse("connect", "-i", "h", NULL) == -1 && bad("get only"));
-    CHECK(parse("demo", "extra", NULL) == -1 && bad("no arguments"));
-    CHECK(parse("demo", "--json", NULL) == -1 && bad("demo"));
-    CHECK(parse("get", "--cacert", "", "https://h/", NULL) == -1 && bad("empty"));
+    CHECK(PARSE(NULL) == -1 && bad("no command"));
+    CHECK(PARSE("fetch", "https://h/", NULL) == -1 && bad("unknown command"));
+    CHECK(PARSE("get", "--frobnicate", "https://h/", NULL) == -1 && bad("--frobnicate"));
+    CHECK(PARSE("get", "-k", "https://h/", NULL) == -1 && bad("-k"));
+    CHECK(PARSE("get", "-vk", "https://h/", NULL) == -1 && bad("-k"));
+    CHECK(PARSE("get", "https://h/", "--cacert", NULL) == -1 && bad("needs a value"));
+    CHECK(PARSE("get", "https://h/", "-o", NULL) == -1 && bad("needs a value"));
+    CHECK(PARSE("get", "https://h/", "--json=1", NULL) == -1 && bad("takes no value"));
+    CHECK(PARSE("get", NULL) == -1 && bad("missing URL"));
+    CHECK(PARSE("connect", NULL) == -1 && bad("missing HOST"));
+    CHECK(PARSE("get", "https://h/", "https://i/", NULL) == -1 && bad("unexpected"));
+    CHECK(PARSE("get", "http://h/", NULL) == -1 && bad("TLS only"));
+    CHECK(PARSE("connect", "h:70000", NULL) == -1 && bad("port"));
+    CHECK(PARSE("get", "--connect-timeout", "abc", "https://h/", NULL) == -1 && bad("seconds"));
+    CHECK(PARSE("get", "--connect-timeout", "-1", "https://h/", NULL) == -1 && bad("seconds"));
+    CHECK(PARSE("get", "-m", "0", "https://h/", NULL) == -1 && bad("seconds"));
+    CHECK(PARSE("get", "--max-time", "1x", "https://h/", NULL) == -1 && bad("seconds"));
+    CHECK(PARSE("get", "--debug", "5", "https://h/", NULL) == -1 && bad("0 to 4"));
+    CHECK(PARSE("get", "--debug", "x", "https://h/", NULL) == -1 && bad("0 to 4"));
+    CHECK(PARSE("get", "--debug", "", "https://h/", NULL) == -1 && bad("0 to 4"));
+    CHECK(PARSE("get", "--debug", "12", "https://h/", NULL) == -1 && bad("0 to 4"));
+    CHECK(PARSE("get", "--resolve", "h:443", "https://h/", NULL) == -1 && bad("HOST:PORT:ADDR"));
+    CHECK(PARSE("get", "--resolve", "h:0:127.0.0.1", "https://h/", NULL) == -1 && bad("port"));
+    CHECK(PARSE("get", "--resolve", "h:443:nothost", "https://h/", NULL) == -1 && bad("IP"));
+    CHECK(PARSE("get", "--sni", "", "https://h/", NULL) == -1 && bad("empty"));
+    CHECK(PARSE("get", "--sni", "a\tb", "https://h/", NULL) == -1 && bad("printable"));
+    CHECK(PARSE("get", "--sni", "x", "--no-sni", "https://h/", NULL) == -1 && bad("together"));
+    CHECK(PARSE("connect", "-o", "f", "h", NULL) == -1 && bad("get only"));
+    CHECK(PARSE("connect", "-i", "h", NULL) == -1 && bad("get only"));
+    CHECK(PARSE("demo", "extra", NULL) == -1 && bad("no arguments"));
+    CHECK(PARSE("demo", "--json", NULL) == -1 && bad("demo"));
+    CHECK(PARSE("get", "--cacert", "", "https://h/", NULL) == -1 && bad("empty"));
     {
         char sni[300];
         memset(sni, 'a', 254);
         sni[254] = '\0';
-        CHECK(parse("get", "--sni", sni, "https://h/", NULL) == -1 && bad("too long"));
+        CHECK(PARSE("get", "--sni", sni, "https://h/", NULL) == -1 && bad("too long"));
     }
     {
         /* one more than IOTLS_CLI_MAX_RESOLVE (8) */
         const char *r = "h:443:127.0.0.1";
-        CHECK(parse("get", "--resolve", r, "--resolve", r, "--resolve", r, "--resolve", r,
+        CHECK(PARSE("get", "--resolve", r, "--resolve", r, "--resolve", r, "--resolve", r,
                     "--resolve", r, "--resolve", r, "--resolve", r, "--resolve", r, "--resolve", r,
                     "https://h/", NULL) == -1 && bad("too many"));
     }
