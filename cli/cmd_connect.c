@@ -28,12 +28,7 @@ int iotls_cli_cmd_connect(const iotls_cli_opts *o)
         else
             iotls_cli_session_evidence(&s);
     }
-    iotls_cli_session_finish(&s);
-    r.exit_code = rc;
-    if (rc != 0)
-        iotls_cli_report_failure(&r, o->verbose, stderr);
-    if (o->json)
-        iotls_cli_report_json(&r, stdout);
+    iotls_cli_session_report(&s, rc);
     iotls_cli_session_free(&s);
     return rc;
 }

@@ -272,6 +272,17 @@ void iotls_cli_session_finish(iotls_cli_session *s)
     s->r->total_ms = (uint32_t)(iotls_cli_now_ms() - s->t0_ms);
 }
 
+int iotls_cli_session_report(iotls_cli_session *s, int rc)
+{
+    iotls_cli_session_finish(s);
+    s->r->exit_code = rc;
+    if (rc != 0)
+        iotls_cli_report_failure(s->r, s->opts->verbose, stderr);
+    if (s->opts->json)
+        iotls_cli_report_json(s->r, stdout);
+    return rc;
+}
+
 void iotls_cli_session_free(iotls_cli_session *s)
 {
     iotls_conn_free(&s->conn);

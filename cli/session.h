@@ -59,6 +59,10 @@ void iotls_cli_session_evidence(iotls_cli_session *s);
 /* Sets s->r->total_ms. */
 void iotls_cli_session_finish(iotls_cli_session *s);
 
+/* The end connect and get share: finish, record rc as the exit code, the
+ * failure on stderr, the --json object on stdout. Returns rc. */
+int iotls_cli_session_report(iotls_cli_session *s, int rc);
+
 void iotls_cli_session_free(iotls_cli_session *s);
 
 #endif /* IOTLS_CLI_SESSION_H */
