@@ -24,7 +24,8 @@ static int read_file(const char *path, unsigned char **out, size_t *len, int *sy
 {
     FILE *f = fopen(path, "rb");
     unsigned char *buf = NULL;
-    size_t cap = 0, n = 0;
+    size_t cap = 0, first = 4096, n = 0;
+    struct stat st;
 
     *out = NULL;
     *len = 0;
@@ -32,6 +33,11 @@ static int read_file(const char *path, unsigned char **out, size_t *len, int *sy
         *sys_err = errno;
         return IOTLS_ERR_TRUST_READ;
     }
+    /* Size the buffer to the file (one byte more, so the read that meets
+     * EOF needs no growth): a CA file of 1 kB should not cost 64 kB. */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uint64_t)st.st_size < MAX_TRUST_FILE)
+        first = (size_t)st.st_size + 1;
     for (;;) {
         size_t r;
         if (n == cap) {
@@ -42,7 +48,7 @@ static int read_file(const char *path, unsigned char **out, size_t *len, int *sy
                 fclose(f);
                 return IOTLS_ERR_TRUST_READ;
             }
-            cap = cap == 0 ? 65536 : cap * 2;
+            cap = cap == 0 ? first : cap * 2;
             nb = (unsigned char *)realloc(buf, cap);
             if (nb == NULL) {
                 free(buf);
