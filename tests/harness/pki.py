@@ -19,6 +19,7 @@ Writes into DIR (replaced as a whole, so a half-written PKI is never used):
   bundle-ed25519.pem                rsa-root, ed25519-root, ec-root
   bundle-corrupt.pem                rsa-root, a corrupted block, ec-root
   no-cert.pem, empty.pem            CA files without any certificate
+  ec-root-int.pem                   ec-root then ec-int (s_server -cert2 sends no chain)
   corrupt-only.pem                  a CA file whose only certificate is broken
   ec-root.der                       the EC root in DER
   ca-dir/, empty-dir/               a CA directory (EC and RSA roots), an empty one
@@ -233,6 +234,9 @@ def build(out):
                                "ec-root.pem"])
         os.remove(os.path.join(out, "comment.txt"))
         os.rename(os.path.join(out, "corrupt-block.txt"), os.path.join(out, "corrupt-only.pem"))
+        # Root and intermediate: for servers that cannot send the
+        # intermediate (s_server's -cert2 has no chain option).
+        p.concat("ec-root-int.pem", ["ec-root.pem", "ec-int.pem"])
         p.openssl("x509", "-in", p.path("ec-root", ".pem"), "-outform", "DER",
                   "-out", p.path("ec-root", ".der"))
         os.makedirs(os.path.join(out, "ca-dir"))
