@@ -164,6 +164,13 @@ static int configure(iotls_cli_session *s)
         wr = min_u32(wr, o->max_time_ms);
     }
     iotls_conf_set_timeouts(c, ct, hs, rd, wr);
+    if (o->max_time_ms) {
+        /* DNS, TCP and the handshake share what is left of the budget. */
+        uint64_t used = iotls_cli_now_ms() - s->t0_ms;
+        iotls_conf_set_connect_total(c, used >= o->max_time_ms
+                                            ? 1
+                                            : (uint32_t)(o->max_time_ms - used));
+    }
     if (s->client.loaded) {
         iotls_conf_set_client_cert(c, &s->client.crt, &s->client.key);
         iotls_cli_verbose(o, "client certificate from %s (key %s)", o->cert, o->key);

@@ -118,6 +118,12 @@ void iotls_conf_set_timeouts(iotls_conf *conf, uint32_t connect_ms, uint32_t han
         conf->write_timeout_ms = write_ms;
 }
 
+void iotls_conf_set_connect_total(iotls_conf *conf, uint32_t total_ms)
+{
+    if (conf != NULL)
+        conf->connect_total_ms = total_ms;
+}
+
 void iotls_conf_set_ciphersuites(iotls_conf *conf, const int *suites)
 {
     if (conf != NULL)

@@ -144,6 +144,20 @@ static uint32_t since_t0(const iotls_conn *c)
     return (uint32_t)(iotls_port_now_ms() - c->t0_ms);
 }
 
+/* A phase's timeout, cut to what is left of conf->connect_total_ms. Never 0
+ * (0 means "no timeout" to the port): an exhausted budget gives 1 ms, so the
+ * phase fails at once with its own timeout. */
+static uint32_t phase_budget(const iotls_conn *c, uint32_t phase_ms)
+{
+    uint32_t total = c->conf->connect_total_ms, used, left;
+
+    if (total == 0)
+        return phase_ms;
+    used = since_t0(c);
+    left = used >= total ? 1 : total - used;
+    return phase_ms == 0 || left < phase_ms ? left : phase_ms;
+}
+
 /* Decides the SNI and the name the certificate is checked against. */
 static int set_names(iotls_conn *c)
 {
@@ -194,8 +208,8 @@ static int find_addrs(iotls_conn *c, iotls_addr *addrs, size_t *n)
         *n = 1;
         return IOTLS_OK;
     }
-    rc = iotls_port_resolve(c->err.host, addrs, IOTLS_MAX_ADDRS, n, conf->connect_timeout_ms,
-                            &sys_err);
+    rc = iotls_port_resolve(c->err.host, addrs, IOTLS_MAX_ADDRS, n,
+                            phase_budget(c, conf->connect_timeout_ms), &sys_err);
     c->timings.dns_ms = since_t0(c);
     if (rc != IOTLS_OK || *n == 0) {
         if (rc != IOTLS_ERR_DNS_TIMEOUT)
@@ -216,7 +230,7 @@ static int find_addrs(iotls_conn *c, iotls_addr *addrs, size_t *n)
  */
 static int dial(iotls_conn *c, const iotls_addr *addrs, size_t n)
 {
-    uint64_t end = iotls_port_now_ms() + c->conf->connect_timeout_ms;
+    uint64_t end = iotls_port_now_ms() + phase_budget(c, c->conf->connect_timeout_ms);
     int rc = IOTLS_ERR_CONNECT, sys_err = 0;
     size_t i;
 
@@ -254,7 +268,7 @@ static int handshake(iotls_conn *c)
 
     c->last_port_rc = IOTLS_PORT_RC_NONE;
     c->last_sys_err = 0;
-    iotls_bio_set_deadline(c, c->conf->handshake_timeout_ms);
+    iotls_bio_set_deadline(c, phase_budget(c, c->conf->handshake_timeout_ms));
     for (;;) {
         ret = mbedtls_ssl_handshake(&c->ssl);
         if (ret == 0)

@@ -83,6 +83,8 @@ typedef struct iotls_conf {
     void *debug_ctx;
     const int *sig_hashes;     /* MBEDTLS_MD_*, MBEDTLS_MD_NONE-terminated; NULL:
                                   SHA-256, SHA-384, SHA-512 (added for the probe) */
+    uint32_t connect_total_ms; /* bound on all of iotls_conn_connect(): DNS, TCP
+                                  and handshake together; 0: none (default) */
 } iotls_conf;
 
 /* Timings of the last connect, in ms since iotls_conn_connect() began. */
@@ -131,6 +133,10 @@ int iotls_conf_set_connect_address(iotls_conf *conf, const char *ip);
 /* 0 keeps the current value. */
 void iotls_conf_set_timeouts(iotls_conf *conf, uint32_t connect_ms, uint32_t handshake_ms,
                              uint32_t read_ms, uint32_t write_ms);
+/* Bound the whole of iotls_conn_connect() (DNS + TCP + handshake), on top
+ * of the per-phase timeouts, e.g. for curl's --max-time. 0: no bound. The
+ * phase that runs out reports its own timeout. */
+void iotls_conf_set_connect_total(iotls_conf *conf, uint32_t total_ms);
 void iotls_conf_set_ciphersuites(iotls_conf *conf, const int *suites);
 void iotls_conf_set_groups(iotls_conf *conf, const mbedtls_ecp_group_id *groups);
 void iotls_conf_set_versions(iotls_conf *conf, int min_minor, int max_minor);

@@ -567,6 +567,16 @@ static void test_broken_peers(void)
     CHECK(e.elapsed_ms >= 400 && e.elapsed_ms < 1500);
     CHECK_INT(e.wire.bytes_received, 0);
 
+    /* The overall bound cuts the handshake's own (longer) timeout. */
+    iotls_conf_set_timeouts(&conf, 2000, 5000, 0, 0);
+    iotls_conf_set_connect_total(&conf, 300);
+    CHECK_INT(srv_start(&s, M_STALL, 4), 0);
+    CHECK_INT(attempt(&conf, "localhost", s.port, &e), IOTLS_ERR_HANDSHAKE_TIMEOUT);
+    srv_stop(&s);
+    CHECK(e.elapsed_ms >= 300 && e.elapsed_ms < 1500);
+    iotls_conf_set_connect_total(&conf, 0);
+    iotls_conf_set_timeouts(&conf, 2000, 400, 0, 0);
+
     CHECK_INT(srv_start(&s, M_BIGRECORD, 4), 0);
     CHECK_INT(attempt(&conf, "localhost", s.port, &e), IOTLS_ERR_RECORD_TOO_LARGE);
     srv_stop(&s);
