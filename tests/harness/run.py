@@ -45,6 +45,9 @@ def client_env(sc, wrap, values):
         env[k] = catalog.expand(v, values)
     if wrap == "asan":
         env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0:exitcode=98"
+        if sc.get("client_prefix"):
+            # faketime preloads libfaketime before the ASan runtime.
+            env["ASAN_OPTIONS"] += ":verify_asan_link_order=0"
         env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1:exitcode=98"
     return env
 
