@@ -35,13 +35,21 @@ static void alert_from_ssl(iotls_conn *c)
     }
 }
 
-void iotls_fail(iotls_conn *c, iotls_err code, iotls_stage stage, int mbedtls_code,
-                int sys_errno)
+int iotls_fail(iotls_conn *c, iotls_err code, iotls_stage stage, int mbedtls_code,
+               int sys_errno)
 {
     iotls_error *e = &c->err;
+    uint32_t refused = iotls_port_alloc_failures() - c->alloc_fail_base;
 
     if (e->code != IOTLS_OK)
-        return; /* sticky: the first failure is the one that matters */
+        return e->code; /* sticky: the first failure is the one that matters */
+    /* A refused allocation is the cause, whatever Mbed TLS made of it: it
+     * reports a chain it had no memory to verify as "not trusted". */
+    if (refused > e->alloc_failures)
+        e->alloc_failures = refused;
+    if (refused > 0 && code != IOTLS_ERR_ALLOC && stage != IOTLS_STAGE_DNS &&
+        stage != IOTLS_STAGE_CONNECT)
+        code = IOTLS_ERR_ALLOC;
     e->code = code;
     e->stage = stage;
     e->mbedtls_code = mbedtls_code;
@@ -56,6 +64,7 @@ void iotls_fail(iotls_conn *c, iotls_err code, iotls_stage stage, int mbedtls_co
             e->verify_flags = v;
     }
     c->state = CONN_FAILED;
+    return e->code;
 }
 
 static int too_large(const iotls_conn *c)
@@ -142,6 +151,6 @@ int iotls_classify(iotls_conn *c, iotls_stage stage, int ret)
         stage = IOTLS_STAGE_CLOSE;
         break;
     }
-    iotls_fail(c, (iotls_err)code, stage, ret < 0 ? ret : 0, sys);
-    return code;
+    /* iotls_fail may name it more exactly (out of memory) */
+    return iotls_fail(c, (iotls_err)code, stage, ret < 0 ? ret : 0, sys);
 }

@@ -59,14 +59,12 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
         ret = mbedtls_ctr_drbg_seed(&c->drbg, mbedtls_entropy_func, &c->entropy, pers,
                                     sizeof pers - 1);
     if (ret != 0) {
-        iotls_fail(c, IOTLS_ERR_ENTROPY, IOTLS_STAGE_SETUP, ret, 0);
-        return IOTLS_ERR_ENTROPY;
+        return iotls_fail(c, IOTLS_ERR_ENTROPY, IOTLS_STAGE_SETUP, ret, 0);
     }
     ret = mbedtls_ssl_config_defaults(sc, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                       MBEDTLS_SSL_PRESET_DEFAULT);
     if (ret != 0) {
-        iotls_fail(c, IOTLS_ERR_CONFIG, IOTLS_STAGE_SETUP, ret, 0);
-        return IOTLS_ERR_CONFIG;
+        return iotls_fail(c, IOTLS_ERR_CONFIG, IOTLS_STAGE_SETUP, ret, 0);
     }
     /* Never "optional": a certificate that does not verify stops the
      * connection (the seed case's vendor example had it optional). */
@@ -92,14 +90,12 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
 #if defined(MBEDTLS_SSL_ALPN)
     if (conf->alpn != NULL && conf->alpn[0] != NULL &&
         (ret = mbedtls_ssl_conf_alpn_protocols(sc, conf->alpn)) != 0) {
-        iotls_fail(c, IOTLS_ERR_CONFIG, IOTLS_STAGE_SETUP, ret, 0);
-        return IOTLS_ERR_CONFIG;
+        return iotls_fail(c, IOTLS_ERR_CONFIG, IOTLS_STAGE_SETUP, ret, 0);
     }
 #endif
     if (conf->client_cert != NULL && conf->client_key != NULL &&
         (ret = mbedtls_ssl_conf_own_cert(sc, conf->client_cert, conf->client_key)) != 0) {
-        iotls_fail(c, IOTLS_ERR_CONFIG, IOTLS_STAGE_SETUP, ret, 0);
-        return IOTLS_ERR_CONFIG;
+        return iotls_fail(c, IOTLS_ERR_CONFIG, IOTLS_STAGE_SETUP, ret, 0);
     }
     iotls_debug_install(c);
     ret = mbedtls_ssl_setup(&c->ssl, sc);
@@ -107,8 +103,7 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
         iotls_err code = ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? IOTLS_ERR_ALLOC : IOTLS_ERR_CONFIG;
         if (code == IOTLS_ERR_ALLOC)
             c->err.alloc_failures++;
-        iotls_fail(c, code, IOTLS_STAGE_SETUP, ret, 0);
-        return code;
+        return iotls_fail(c, code, IOTLS_STAGE_SETUP, ret, 0);
     }
     mbedtls_ssl_set_bio(&c->ssl, c, iotls_bio_send, NULL, iotls_bio_recv_timeout);
     return IOTLS_OK;
@@ -121,17 +116,16 @@ int iotls_conn_setup(iotls_conn *c, const iotls_conf *conf)
     if (c->err.code != IOTLS_OK)
         return c->err.code;
     if (conf == NULL || c->state != CONN_INIT) {
-        iotls_fail(c, IOTLS_ERR_USAGE, IOTLS_STAGE_SETUP, 0, 0);
-        return IOTLS_ERR_USAGE;
+        return iotls_fail(c, IOTLS_ERR_USAGE, IOTLS_STAGE_SETUP, 0, 0);
     }
     c->conf = conf;
+    c->alloc_fail_base = iotls_port_alloc_failures();
     c->priv = iotls_port_calloc(1, sizeof(iotls_conn_priv));
     if (c->priv != NULL)
         IOTLS_PRIV(c)->tap = iotls_tap_new(&c->err.wire);
     if (IOTLS_TAP(c) == NULL) {
         c->err.alloc_failures++;
-        iotls_fail(c, IOTLS_ERR_ALLOC, IOTLS_STAGE_SETUP, 0, 0);
-        return IOTLS_ERR_ALLOC;
+        return iotls_fail(c, IOTLS_ERR_ALLOC, IOTLS_STAGE_SETUP, 0, 0);
     }
     if (setup_tls(c, conf) != IOTLS_OK)
         return c->err.code;
@@ -180,8 +174,7 @@ static int set_names(iotls_conn *c)
     if (sni != NULL) {
         ret = mbedtls_ssl_set_hostname(&c->ssl, sni);
         if (ret != 0) {
-            iotls_fail(c, IOTLS_ERR_HOSTNAME, IOTLS_STAGE_SETUP, ret, 0);
-            return IOTLS_ERR_HOSTNAME;
+            return iotls_fail(c, IOTLS_ERR_HOSTNAME, IOTLS_STAGE_SETUP, ret, 0);
         }
         e->sni_sent = 1;
         iotls_strlcpy(e->sni, sni, sizeof e->sni);
@@ -197,8 +190,7 @@ static int find_addrs(iotls_conn *c, iotls_addr *addrs, size_t *n)
 
     if (conf->connect_addr[0] != '\0') {
         if (!iotls_addr_parse(conf->connect_addr, &addrs[0])) {
-            iotls_fail(c, IOTLS_ERR_USAGE, IOTLS_STAGE_SETUP, 0, 0);
-            return IOTLS_ERR_USAGE;
+            return iotls_fail(c, IOTLS_ERR_USAGE, IOTLS_STAGE_SETUP, 0, 0);
         }
         *n = 1;
         return IOTLS_OK;
@@ -254,8 +246,7 @@ static int dial(iotls_conn *c, const iotls_addr *addrs, size_t n)
         if (rc == IOTLS_ERR_ALLOC)
             break;
     }
-    iotls_fail(c, (iotls_err)rc, IOTLS_STAGE_CONNECT, 0, sys_err);
-    return rc;
+    return iotls_fail(c, (iotls_err)rc, IOTLS_STAGE_CONNECT, 0, sys_err);
 }
 
 /* How long a peer that is not TLS gets to finish its first words (a
@@ -299,8 +290,7 @@ int iotls_conn_connect(iotls_conn *c, const char *host, uint16_t port)
     if (c->err.code != IOTLS_OK)
         return c->err.code;
     if (c->state != CONN_READY || host == NULL || port == 0) {
-        iotls_fail(c, IOTLS_ERR_USAGE, IOTLS_STAGE_SETUP, 0, 0);
-        return IOTLS_ERR_USAGE;
+        return iotls_fail(c, IOTLS_ERR_USAGE, IOTLS_STAGE_SETUP, 0, 0);
     }
     c->t0_ms = iotls_port_now_ms();
     memset(&c->timings, 0, sizeof c->timings);
@@ -313,8 +303,7 @@ int iotls_conn_connect(iotls_conn *c, const char *host, uint16_t port)
     }
     if (hl > IOTLS_MAX_HOSTNAME) {
         iotls_strlcpy(c->err.host, host, sizeof c->err.host);
-        iotls_fail(c, IOTLS_ERR_HOSTNAME, IOTLS_STAGE_SETUP, 0, 0);
-        return IOTLS_ERR_HOSTNAME;
+        return iotls_fail(c, IOTLS_ERR_HOSTNAME, IOTLS_STAGE_SETUP, 0, 0);
     }
     memcpy(c->err.host, host, hl);
     c->err.host[hl] = '\0';
@@ -322,14 +311,12 @@ int iotls_conn_connect(iotls_conn *c, const char *host, uint16_t port)
     if (c->conf->trust == NULL || c->conf->trust->loaded == 0) {
         if (c->conf->trust != NULL)
             iotls_strlcpy(c->err.detail, c->conf->trust->origin, sizeof c->err.detail);
-        iotls_fail(c, IOTLS_ERR_TRUST_EMPTY, IOTLS_STAGE_SETUP, 0, 0);
-        return IOTLS_ERR_TRUST_EMPTY;
+        return iotls_fail(c, IOTLS_ERR_TRUST_EMPTY, IOTLS_STAGE_SETUP, 0, 0);
     }
     c->is_ip = (uint8_t)iotls_addr_parse(c->err.host, &c->ip);
     c->err.is_ip = c->is_ip;
     if (!c->is_ip && iotls_hostname_check(c->err.host) != IOTLS_OK) {
-        iotls_fail(c, IOTLS_ERR_HOSTNAME, IOTLS_STAGE_SETUP, 0, 0);
-        return IOTLS_ERR_HOSTNAME;
+        return iotls_fail(c, IOTLS_ERR_HOSTNAME, IOTLS_STAGE_SETUP, 0, 0);
     }
     if ((rc = set_names(c)) != IOTLS_OK)
         return rc;

@@ -80,9 +80,11 @@ int iotls_x509_match_dns(const mbedtls_x509_crt *crt, const char *host);
 
 /* ---- classification (classify.c): the one place codes are decided ---- */
 
-/* Sets the sticky error with the facts common to every failure. */
-void iotls_fail(iotls_conn *c, iotls_err code, iotls_stage stage, int mbedtls_code,
-                int sys_errno);
+/* Sets the sticky error with the facts common to every failure and returns
+ * its code: the first failure's, or IOTLS_ERR_ALLOC when the port refused
+ * an allocation since setup (Mbed TLS reports some as other errors). */
+int iotls_fail(iotls_conn *c, iotls_err code, iotls_stage stage, int mbedtls_code,
+               int sys_errno);
 /* From an Mbed TLS return code in a stage (handshake, read, write, close). */
 int iotls_classify(iotls_conn *c, iotls_stage stage, int ret);
 

@@ -104,6 +104,7 @@ typedef struct iotls_conn {
     iotls_port_sock *sock;
     int state;                 /* private: see src/conn.c */
     uint64_t t0_ms;            /* iotls_port_now_ms() at connect start */
+    uint32_t alloc_fail_base;  /* private: iotls_port_alloc_failures() at setup */
     uint64_t deadline_ms;      /* current I/O deadline, 0 = none */
     uint8_t is_ip;             /* host is an IP literal */
     iotls_addr ip;             /* the literal, when is_ip */

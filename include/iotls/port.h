@@ -60,6 +60,13 @@ int iotls_port_entropy(void *data, unsigned char *output, size_t len, size_t *ol
 void *iotls_port_calloc(size_t n, size_t size);
 void iotls_port_free(void *p);
 
+/* Allocations refused so far, counting Mbed TLS's own where the port is its
+ * allocator; never reset. Mbed TLS reports some of them as other errors
+ * (a chain it could not finish verifying is "not trusted"): iotls compares
+ * this count before and after, so out of memory is named as such. A port
+ * that cannot know returns the count of iotls_port_calloc's refusals. */
+uint32_t iotls_port_alloc_failures(void);
+
 /* ---- network ---- */
 
 /*

@@ -17,21 +17,33 @@ typedef union header {
 
 static iotls_heap_stats stats;
 static size_t limit;
+static uint32_t refused; /* never reset, unlike stats.failures */
+
+static void refuse(void)
+{
+    stats.failures++;
+    refused++;
+}
+
+uint32_t iotls_port_alloc_failures(void)
+{
+    return refused;
+}
 
 void *iotls_port_calloc(size_t n, size_t size)
 {
     if (n != 0 && size > ((size_t)-1 - sizeof(header)) / n) {
-        stats.failures++;
+        refuse();
         return NULL;
     }
     size_t bytes = n * size;
     if (limit != 0 && stats.current + bytes > limit) {
-        stats.failures++;
+        refuse();
         return NULL;
     }
     header *h = malloc(sizeof(header) + bytes);
     if (h == NULL) {
-        stats.failures++;
+        refuse();
         return NULL;
     }
     memset(h + 1, 0, bytes);

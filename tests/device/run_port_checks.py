@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import devtest  # noqa: E402
 
 CHECKS = ["gmtime", "ecp_p256", "ecp_p384", "ecp_x25519", "connect_refused", "handshake_timeout", "handshake_timeout_on_time",
-          "alloc_failure_clean", "verify_required", "connect_ok", "no_leak"]
+          "alloc_failure_clean", "alloc_failure_named", "verify_required", "connect_ok", "no_leak"]
 
 
 def main():
