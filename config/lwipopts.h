@@ -27,6 +27,13 @@
 #define LWIP_DNS 1
 #define DNS_MAX_SERVERS 1
 #define DNS_TABLE_SIZE 2
+/* The DNS server's port is a variable (53 unless iotls_port_lwip_set_dns()
+ * changes it): the device test runs its own responder on an unprivileged
+ * port of the host. dns.c uses it only as the destination port of queries;
+ * answers are matched by the server's address, id and question. */
+#include <stdint.h>
+extern uint16_t iotls_port_lwip_dns_port;
+#define DNS_SERVER_PORT iotls_port_lwip_dns_port
 #define IP_REASSEMBLY 0
 #define IP_FRAG 0
 

@@ -57,6 +57,11 @@ void iotls_board_panic(const char *what, const char *file, int line) __attribute
 int iotls_port_lwip_start(struct netif *netif, netif_init_fn init, const char *ip,
                           const char *mask, const char *gw, const char *dns);
 
+/* The DNS server (a dotted quad) and its UDP port (53 in the field; the
+ * device test runs its responder on another port). Returns 0, or -1 when
+ * the address does not parse or the port is 0. */
+int iotls_port_lwip_set_dns(const char *server, uint16_t port);
+
 /* Keep the stack running for ms milliseconds (e.g. to finish closes). */
 void iotls_port_lwip_run(uint32_t ms);
 

@@ -134,3 +134,16 @@ int iotls_port_lwip_start(struct netif *netif, netif_init_fn init, const char *i
     }
     return 0;
 }
+
+/* lwipopts.h: DNS_SERVER_PORT. */
+uint16_t iotls_port_lwip_dns_port = 53;
+
+int iotls_port_lwip_set_dns(const char *server, uint16_t port)
+{
+    ip_addr_t d;
+    if (port == 0 || !ipaddr_aton(server, &d))
+        return -1;
+    dns_setserver(0, &d);
+    iotls_port_lwip_dns_port = port;
+    return 0;
+}

@@ -9,7 +9,7 @@
 
 /* Settings from the host (semihosting command line), see main.c. */
 typedef struct app_args {
-    const char *mode;        /* "seed" (default), "bench" or "checks" */
+    const char *mode;        /* "seed" (default), "bench", "checks" or "dns" */
     const char *host;        /* DNS name the server's certificate carries */
     const char *dial;        /* IP literal dialed instead of resolving host */
     uint16_t port;
@@ -21,6 +21,8 @@ typedef struct app_args {
     const char *group;       /* bench: offer only this group ("secp256r1") */
     uint16_t refused;        /* checks: a closed port */
     uint16_t silent;         /* checks: a server that accepts and never answers */
+    uint16_t dns_port;       /* dns: the responder's UDP port on the host */
+    const char *nxhost;      /* dns: a name the responder answers NXDOMAIN */
 } app_args;
 
 /* Loads a CA file from the host into t. Returns 0 or -1 (reported). */
@@ -32,6 +34,12 @@ void app_explain(const iotls_conn *c, const iotls_trust *trust, int sni_overridd
 int app_seed_case(const app_args *a);
 int app_bench(const app_args *a);
 int app_checks(const app_args *a);
+int app_dns(const app_args *a);
+
+struct netif;
+/* Test image: drop (and count) every IPv4 packet not sent to 10.0.2.2. */
+void app_guard_egress(struct netif *netif);
+unsigned long app_egress_blocked(void);
 /* The curve arithmetic of firmware/mbedtls_alt: the number of failed checks. */
 int app_check_ecp(void);
 

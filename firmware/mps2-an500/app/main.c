@@ -77,6 +77,8 @@ static int parse_args(char *line, app_args *a)
         else if (strcmp(w, "group") == 0) a->group = v;
         else if (strcmp(w, "refused") == 0) a->refused = port_number(v);
         else if (strcmp(w, "silent") == 0) a->silent = port_number(v);
+        else if (strcmp(w, "dnsport") == 0) a->dns_port = port_number(v);
+        else if (strcmp(w, "nxhost") == 0) a->nxhost = v;
         else
             return -1;
     }
@@ -110,7 +112,8 @@ int main(void)
         board_printf("usage: firmware.elf host=NAME port=N ca=PATH sha256=HEX seed=HEX\n");
 #if APP_TEST_MODES
         board_printf("  mode=bench port2=N ca2=PATH [group=secp256r1]\n"
-                     "  mode=checks refused=N silent=N\n");
+                     "  mode=checks refused=N silent=N\n"
+                     "  mode=dns dnsport=N nxhost=NAME\n");
 #endif
         return 64;
     }
@@ -118,8 +121,10 @@ int main(void)
      * entropy, and iotls refuses to connect (IOTLS_ERR_ENTROPY). */
     if (seed_entropy(a.seed) != 0)
         board_printf("no test seed given (seed=64 hex digits or more): no entropy source\n");
-    /* No DNS server: QEMU's would forward queries to the host's resolver,
-     * and the tests dial the host's address only (iotls_conf_set_connect_address). */
+    /* No DNS server: QEMU's (10.0.2.3) would forward queries to the host's
+     * resolver; the tests dial the host's address only, by
+     * iotls_conf_set_connect_address or (mode=dns) through the test's own
+     * responder on the host, set by app_dns(). */
     if (iotls_port_lwip_start(&board_netif, lan9118_netif_init, "10.0.2.15", "255.255.255.0",
                               "10.0.2.2", NULL) != 0) {
         board_printf("network: no LAN9118 found\n");
@@ -127,6 +132,9 @@ int main(void)
     }
     board_printf("network: 10.0.2.15/24 up, gateway 10.0.2.2\n");
 #if APP_TEST_MODES
+    app_guard_egress(&board_netif);
+    if (strcmp(a.mode, "dns") == 0)
+        return app_dns(&a);
     if (strcmp(a.mode, "bench") == 0)
         return app_bench(&a);
     if (strcmp(a.mode, "checks") == 0)

@@ -1,0 +1,124 @@
+/*
+ * mode=dns: iotls resolving a name through LwIP's DNS client, against the
+ * responder the host test runs (tests/device/run_dns.py). The only DNS
+ * server the guest ever knows is 10.0.2.2, QEMU's alias of the host's
+ * 127.0.0.1, on the responder's port; QEMU's own DNS (10.0.2.3, which
+ * forwards to the host's resolver) is never configured. Each check prints
+ * one "CHECK <name>: ok|FAIL ..." line.
+ */
+#include <string.h>
+
+#include "iotls/port.h"
+
+#include "app.h"
+#include "board.h"
+#include "iotls_port_lwip.h"
+
+#define DNS_SERVER "10.0.2.2"
+
+static iotls_trust trust;
+static iotls_conf conf;
+static iotls_conn conn;
+
+static int report(const char *name, int ok, const char *detail)
+{
+    board_printf("CHECK %s: %s%s%s\n", name, ok ? "ok" : "FAIL", detail[0] ? " " : "", detail);
+    return ok ? 0 : 1;
+}
+
+/* Resolve through the port alone: the answer must be the host's alias
+ * before anything dials a resolved address. */
+static int check_resolve(const char *host, int *is_host)
+{
+    iotls_addr addrs[2];
+    size_t n = 0;
+    int sys_err = 0;
+    char text[48] = "";
+    *is_host = 0;
+    int rc = iotls_port_resolve(host, addrs, 2, &n, 5000, &sys_err);
+    if (rc == IOTLS_OK && n >= 1)
+        iotls_addr_format(&addrs[0], text, sizeof text);
+    board_printf("  resolve %s: %s (%d) -> %s\n", host, iotls_err_name(rc), rc,
+                 text[0] ? text : "no address");
+    *is_host = rc == IOTLS_OK && n == 1 && strcmp(text, DNS_SERVER) == 0;
+    return report("dns_resolve", *is_host, text);
+}
+
+/* iotls_conn_connect with a name and no connect address: iotls resolves. */
+static int connect_by_name(const char *host, uint16_t port)
+{
+    iotls_conf_init(&conf);
+    iotls_conf_set_trust(&conf, &trust);
+    iotls_conf_set_timeouts(&conf, 5000, 10000, 0, 0);
+    iotls_conn_init(&conn);
+    int rc = iotls_conn_setup(&conn, &conf);
+    if (rc == IOTLS_OK)
+        rc = iotls_conn_connect(&conn, host, port);
+    return rc;
+}
+
+int app_dns(const app_args *a)
+{
+    int failed = 0, is_host = 0;
+    if (a->dns_port == 0 || a->nxhost == NULL) {
+        board_printf("mode=dns needs dnsport=N and nxhost=NAME\n");
+        return 64;
+    }
+    if (iotls_port_lwip_set_dns(DNS_SERVER, a->dns_port) != 0)
+        return 2;
+    board_printf("\ndns: server %s port %u (the host's 127.0.0.1)\n", DNS_SERVER,
+                 (unsigned)a->dns_port);
+    iotls_trust_init(&trust);
+    if (app_load_trust(&trust, a->ca) != 0)
+        return 2;
+    iotls_heap_stats h;
+    iotls_port_lwip_heap_stats(&h);
+    size_t base = h.current;
+
+    failed += check_resolve(a->host, &is_host);
+    if (is_host) {
+        /* The name resolved to the host: connect by name, verified. */
+        board_printf("\n[dns] connecting to %s:%u by name\n", a->host, a->port);
+        int rc = connect_by_name(a->host, a->port);
+        const iotls_error *e = iotls_conn_error(&conn);
+        if (rc == IOTLS_OK) {
+            board_printf("[dns] connected to %s (dialed %s): %s, certificate verified for \"%s\" "
+                         "(DNS %lu ms)\n", a->host, e->addr, iotls_conn_ciphersuite(&conn),
+                         iotls_conn_verify_name(&conn),
+                         (unsigned long)iotls_conn_timings(&conn)->dns_ms);
+            iotls_conn_close(&conn);
+        } else {
+            board_printf("[dns] connection failed: %s (%d)\n", iotls_err_name(rc), rc);
+            app_explain(&conn, &trust, 0);
+        }
+        failed += report("dns_connect", rc == IOTLS_OK && strcmp(e->addr, DNS_SERVER) == 0,
+                         e->addr);
+        iotls_conn_free(&conn);
+    } else {
+        board_printf("[dns] not dialing: the name did not resolve to %s\n", DNS_SERVER);
+        failed += report("dns_connect", 0, "not attempted");
+    }
+
+    /* A name the server answers NXDOMAIN for: stage dns, nothing dialed. */
+    board_printf("\n[nx] connecting to %s:%u by name\n", a->nxhost, a->port);
+    int rc = connect_by_name(a->nxhost, a->port);
+    const iotls_error *e = iotls_conn_error(&conn);
+    board_printf("[nx] %s (%d) at stage %s\n", iotls_err_name(rc), rc, iotls_stage_name(e->stage));
+    if (rc != IOTLS_OK)
+        app_explain(&conn, &trust, 0);
+    else
+        iotls_conn_close(&conn);
+    failed += report("dns_nxdomain", rc == IOTLS_ERR_DNS && e->stage == IOTLS_STAGE_DNS &&
+                     e->addr[0] == '\0', e->addr[0] ? e->addr : "");
+    iotls_conn_free(&conn);
+
+    iotls_port_lwip_heap_stats(&h);
+    failed += report("dns_no_leak", h.current == base, "");
+    iotls_trust_free(&trust);
+    unsigned long blocked = app_egress_blocked();
+    board_printf("egress: %lu packet(s) to addresses other than 10.0.2.2 blocked\n", blocked);
+    failed += report("egress_host_only", blocked == 0, "");
+    iotls_port_lwip_run(50);
+    board_printf("dns: %s\n", failed == 0 ? "PASS" : "FAIL");
+    return failed == 0 ? 0 : 1;
+}
