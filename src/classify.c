@@ -73,6 +73,13 @@ static int too_large(const iotls_conn *c)
            c->err.wire.max_record_len > MAX_IN_RECORD;
 }
 
+static int rejected_usage(const iotls_conn *c)
+{
+    uint32_t v = mbedtls_ssl_get_verify_result(&c->ssl);
+    return v != 0xFFFFFFFFu &&
+           (v & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE)) != 0;
+}
+
 static int classify_handshake(iotls_conn *c, int ret, iotls_stage *stage)
 {
     const iotls_wire *w = &c->err.wire;
@@ -93,7 +100,11 @@ static int classify_handshake(iotls_conn *c, int ret, iotls_stage *stage)
     }
     if (ret == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION)
         return IOTLS_ERR_PROTOCOL_VERSION;
-    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+    /* Mbed TLS checks the leaf's (extended) key usage inside the handshake
+     * and reports it as a bad Certificate message, but it is a certificate
+     * rejection like any other: the flag is in the verify result. */
+    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
+        (ret == MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE && rejected_usage(c))) {
         *stage = IOTLS_STAGE_VERIFY;
         return IOTLS_ERR_VERIFY;
     }
