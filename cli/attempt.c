@@ -33,6 +33,10 @@ static const struct {
     {"probe_tls12", "hello probe: TLS 1.2 with every IANA suite and group"},
     {"probe_mbed", "hello probe: TLS 1.2 with only the suites and groups Mbed TLS 2.28 has"},
     {"probe_tls13", "hello probe: TLS 1.3 to 1.0 with every IANA suite and group"},
+    {"probe_mbed_sigs", "hello probe: TLS 1.2 with the suites, groups and signature schemes "
+                        "Mbed TLS 2.28 has"},
+    {"probe_full_sigs", "hello probe: TLS 1.2 with the suites and groups Mbed TLS 2.28 has and "
+                        "every signature scheme"},
 };
 
 const char *iotls_cli_change_name(iotls_cli_change c)
@@ -48,7 +52,8 @@ const char *iotls_cli_change_text(iotls_cli_change c)
 int iotls_cli_change_is_probe(iotls_cli_change c)
 {
     return c == IOTLS_CLI_CHANGE_PROBE_TLS12 || c == IOTLS_CLI_CHANGE_PROBE_MBED ||
-           c == IOTLS_CLI_CHANGE_PROBE_TLS13;
+           c == IOTLS_CLI_CHANGE_PROBE_TLS13 || c == IOTLS_CLI_CHANGE_PROBE_MBED_SIGS ||
+           c == IOTLS_CLI_CHANGE_PROBE_FULL_SIGS;
 }
 
 /* ---- what Mbed TLS 2.28 has ---- */
@@ -252,6 +257,7 @@ static int mbed_attempt(iotls_cli_attempt_ctx *x, iotls_cli_change change, iotls
                 strcmp(mbedtls_ssl_get_ciphersuite_name(*p), iotls_conn_ciphersuite(&c)) == 0)
                 a->suite = (uint16_t)*p;
         a->group = iotls_conn_group(&c);
+        a->sig_alg = c.err.wire.ske_sig_alg;
         a->version = (uint16_t)(0x0300 | (unsigned)c.ssl.minor_ver);
         snprintf(a->result, sizeof a->result, "connected: %s, %s%s%s",
                  iotls_conn_version(&c) ? iotls_conn_version(&c) : "?",
@@ -274,13 +280,26 @@ static int mbed_attempt(iotls_cli_attempt_ctx *x, iotls_cli_change change, iotls
 
 /* ---- the hello probe ---- */
 
+/* The TLS 1.2 HashAlgorithm code of an Mbed TLS hash (RFC 5246 7.4.1.4.1). */
+static unsigned tls_hash_id(int md)
+{
+    switch (md) {
+    case MBEDTLS_MD_SHA1: return 2;
+    case MBEDTLS_MD_SHA224: return 3;
+    case MBEDTLS_MD_SHA256: return 4;
+    case MBEDTLS_MD_SHA384: return 5;
+    case MBEDTLS_MD_SHA512: return 6;
+    default: return 0;
+    }
+}
+
 static int probe_attempt(iotls_cli_attempt_ctx *x, iotls_cli_change change, iotls_cli_attempt *a,
                          uint32_t ct, uint32_t hs)
 {
     static const uint16_t tls12[] = {0x0303};
     static const char pers[] = "iotls diagnose probe";
-    uint16_t suites[MAX_LIST], groups[64];
-    size_t ns = 0, ng = 0;
+    uint16_t suites[MAX_LIST], groups[64], sigs[16];
+    size_t ns = 0, ng = 0, nsig = 0;
     iotls_probe_offer offer;
     iotls_probe_result res;
     iotls_port_sock *sock = NULL;
@@ -307,7 +326,20 @@ static int probe_attempt(iotls_cli_attempt_ctx *x, iotls_cli_change change, iotl
         offer.versions = tls12;
         offer.n_versions = 1;
     }
-    if (change == IOTLS_CLI_CHANGE_PROBE_MBED) {
+    if (change == IOTLS_CLI_CHANGE_PROBE_MBED_SIGS) {
+        /* What Mbed TLS 2.28 writes in TLS 1.2: each hash with ECDSA and
+         * RSA PKCS#1 v1.5 (ssl_write_signature_algorithms_ext); no PSS. */
+        const int *h;
+        for (h = wide_hashes(); *h != MBEDTLS_MD_NONE && nsig + 2 <= 16; h++) {
+            uint16_t hash = (uint16_t)(tls_hash_id(*h) << 8);
+            sigs[nsig++] = (uint16_t)(hash | MBEDTLS_SSL_SIG_ECDSA);
+            sigs[nsig++] = (uint16_t)(hash | MBEDTLS_SSL_SIG_RSA);
+        }
+        offer.sig_algs = sigs;
+        offer.n_sig_algs = nsig;
+    }
+    if (change == IOTLS_CLI_CHANGE_PROBE_MBED || change == IOTLS_CLI_CHANGE_PROBE_MBED_SIGS ||
+        change == IOTLS_CLI_CHANGE_PROBE_FULL_SIGS) {
         for (const int *p = mbedtls_ssl_list_ciphersuites(); *p && ns < MAX_LIST; p++)
             suites[ns++] = (uint16_t)*p;
         for (const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_list();
@@ -344,6 +376,7 @@ static int probe_attempt(iotls_cli_attempt_ctx *x, iotls_cli_change change, iotl
         a->version = res.version;
         a->suite = res.suite;
         a->group = res.group;
+        a->sig_alg = res.sig_alg;
         if (res.outcome == IOTLS_PROBE_HELLO_RETRY)
             snprintf(a->result, sizeof a->result,
                      "the server asked (HelloRetryRequest) for %s in %s",

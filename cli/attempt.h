@@ -33,6 +33,9 @@ typedef enum iotls_cli_change {
     IOTLS_CLI_CHANGE_PROBE_TLS12,    /* hello probe: TLS 1.2, every IANA suite and group */
     IOTLS_CLI_CHANGE_PROBE_MBED,     /* hello probe: TLS 1.2, only what Mbed TLS 2.28 has */
     IOTLS_CLI_CHANGE_PROBE_TLS13,    /* hello probe: TLS 1.3 to 1.0, every IANA list */
+    IOTLS_CLI_CHANGE_PROBE_MBED_SIGS, /* hello probe: TLS 1.2, Mbed TLS's suites, groups and
+                                         signature schemes: its best offer */
+    IOTLS_CLI_CHANGE_PROBE_FULL_SIGS, /* the same with every IANA signature scheme */
     IOTLS_CLI_CHANGE_END
 } iotls_cli_change;
 
@@ -43,6 +46,7 @@ typedef struct iotls_cli_attempt {
     int code;                      /* iotls_err of a failed Mbed TLS attempt, else 0 */
     int alert_level, alert;        /* alert received, -1 none */
     uint16_t version, suite, group; /* negotiated (or chosen by the server, for a probe) */
+    uint16_t sig_alg;              /* scheme of the ServerKeyExchange signature, 0 unknown */
     int cert_request;              /* the server asked for a client certificate */
     int probe_outcome;             /* iotls_probe_outcome, probes only */
     char error[48];                /* error name ("alert_received", probe outcome), "" */

@@ -159,8 +159,16 @@ static void run_probes(diag_run *run, iotls_cli_attempt_ctx *x)
     if (ok12 == 1) {
         /* the server speaks TLS 1.2: with something Mbed TLS lacks? */
         if (!iotls_cli_mbed_has_suite(p12->suite) ||
-            (p12->group != 0 && !iotls_cli_mbed_has_group(p12->group)))
+            (p12->group != 0 && !iotls_cli_mbed_has_group(p12->group))) {
             run_one(run, x, IOTLS_CLI_CHANGE_PROBE_MBED);
+            return;
+        }
+        /* A suite and group Mbed TLS has, yet every Mbed TLS retry failed:
+         * narrow it down. Mbed TLS's best offer refused, and the same
+         * with every signature scheme chosen, leaves the signature
+         * schemes (RSA-PSS, EdDSA: not in Mbed TLS 2.28's TLS 1.2). */
+        if (run_one(run, x, IOTLS_CLI_CHANGE_PROBE_MBED_SIGS) == 0 && !run->server_gone)
+            run_one(run, x, IOTLS_CLI_CHANGE_PROBE_FULL_SIGS);
         return;
     }
     /* TLS 1.2 refused even with every IANA list: TLS 1.3 only? */
@@ -293,7 +301,7 @@ int iotls_cli_cmd_diagnose(const iotls_cli_opts *o)
             actx.deadline_ms = s.deadline_ms;
             if (run.log) {
                 fprintf(run.log, "retrying with one change at a time (at most %u more):",
-                        (unsigned)(np + 2));
+                        (unsigned)(np + 3));
                 for (i = 0; i < np; i++)
                     fprintf(run.log, " %s", iotls_cli_change_name(p[i]));
                 fprintf(run.log, ", then hello probes if needed\n");

@@ -149,6 +149,59 @@ static void suite_macro(uint16_t id, char *buf, size_t len)
         buf[o] = '\0';
 }
 
+/* Names of TLS signature schemes (RFC 8446 4.2.3; TLS 1.2 hash/sig pairs). */
+static const char *scheme_name(uint16_t id)
+{
+    switch (id) {
+    case 0x0201: return "rsa_pkcs1_sha1";
+    case 0x0203: return "ecdsa_sha1";
+    case 0x0301: return "rsa_pkcs1_sha224";
+    case 0x0303: return "ecdsa_sha224";
+    case 0x0401: return "rsa_pkcs1_sha256";
+    case 0x0403: return "ecdsa_secp256r1_sha256";
+    case 0x0501: return "rsa_pkcs1_sha384";
+    case 0x0503: return "ecdsa_secp384r1_sha384";
+    case 0x0601: return "rsa_pkcs1_sha512";
+    case 0x0603: return "ecdsa_secp521r1_sha512";
+    case 0x0804: return "rsa_pss_rsae_sha256";
+    case 0x0805: return "rsa_pss_rsae_sha384";
+    case 0x0806: return "rsa_pss_rsae_sha512";
+    case 0x0807: return "ed25519";
+    case 0x0808: return "ed448";
+    case 0x0809: return "rsa_pss_pss_sha256";
+    case 0x080a: return "rsa_pss_pss_sha384";
+    case 0x080b: return "rsa_pss_pss_sha512";
+    default: return "an unnamed scheme";
+    }
+}
+
+/* The family of a scheme, for people: "RSA-PSS", "EdDSA", ... */
+static const char *scheme_family(uint16_t id)
+{
+    if ((id >= 0x0804 && id <= 0x0806) || (id >= 0x0809 && id <= 0x080b))
+        return "RSA-PSS";
+    if (id == 0x0807 || id == 0x0808)
+        return "EdDSA";
+    if ((id & 0xff) == 1)
+        return "RSA PKCS#1 v1.5";
+    if ((id & 0xff) == 3)
+        return "ECDSA";
+    return "other";
+}
+
+/* The Mbed TLS hash of a TLS 1.2 hash/signature pair. */
+static const char *scheme_md_macro(uint16_t id)
+{
+    switch (id >> 8) {
+    case 2: return "MBEDTLS_MD_SHA1";
+    case 3: return "MBEDTLS_MD_SHA224";
+    case 4: return "MBEDTLS_MD_SHA256";
+    case 5: return "MBEDTLS_MD_SHA384";
+    case 6: return "MBEDTLS_MD_SHA512";
+    default: return "MBEDTLS_MD_SHA1 and MBEDTLS_MD_SHA224";
+    }
+}
+
 static void fix_for_change(const iotls_cli_opts *o, const iotls_cli_attempt *a, iotls_diagnosis *d)
 {
     const char *h = o->url.host;
@@ -195,8 +248,9 @@ static void fix_for_change(const iotls_cli_opts *o, const iotls_cli_attempt *a, 
         break;
     case IOTLS_CLI_CHANGE_SIGS_WIDE:
         FIX(fix_tool, "none: iotls offers SHA-256 and stronger signature hashes only");
-        FIX(fix_device, "mbedtls_ssl_conf_sig_hashes(&conf, hashes) with MBEDTLS_MD_SHA1 "
-                        "added (only as a stopgap: SHA-1 signatures are weak)");
+        FIX(fix_device, "mbedtls_ssl_conf_sig_hashes(&conf, hashes) with %s added (only as a "
+                        "stopgap: SHA-1 and SHA-224 signatures are weak)",
+            a->sig_alg != 0 ? scheme_md_macro(a->sig_alg) : scheme_md_macro(0));
         FIX(fix_server, "sign with SHA-256 or better (a current certificate and TLS library)");
         break;
     case IOTLS_CLI_CHANGE_TLS1_1:
@@ -254,6 +308,20 @@ static size_t confirm_by_change(const iotls_cli_opts *o, const iotls_cli_attempt
                      "confirmed: with every suite Mbed TLS has, the server chose %s, which the "
                      "offer lacked: no cipher suite in common",
                      iotls_cli_suite_text(a->suite, b1, sizeof b1));
+            break;
+        case IOTLS_CLI_CHANGE_SIGS_WIDE:
+            if (a->sig_alg != 0) {
+                line(d->summary, sizeof d->summary,
+                     "confirmed: the server signs only with %s (0x%04x), a weak hash iotls does "
+                     "not offer by default; with signature hashes down to SHA-1 the handshake "
+                     "succeeded and the server chose it",
+                     scheme_name(a->sig_alg), a->sig_alg);
+                break;
+            }
+            line(d->summary, sizeof d->summary,
+                 "confirmed: with signature hashes down to SHA-1 the handshake succeeded: the "
+                 "server signs only with SHA-1 or SHA-224, which iotls does not offer by "
+                 "default");
             break;
         case IOTLS_CLI_CHANGE_GROUPS_WIDE:
             line(d->summary, sizeof d->summary,
@@ -377,6 +445,40 @@ static size_t confirm_by_probe(const iotls_cli_opts *o, const iotls_cli_attempt 
                     iotls_cli_group_text(p12->group, b2, sizeof b2));
             }
             return im;
+        }
+    }
+    /* TLS 1.2 possible with a suite and group Mbed TLS has, Mbed TLS's best
+     * offer refused, and the same offer with every signature scheme
+     * accepted: only the signature schemes differ, so they are the cause. */
+    {
+        size_t ims = 0, ifs = 0;
+        const iotls_cli_attempt *pms = find(att, n, IOTLS_CLI_CHANGE_PROBE_MBED_SIGS, &ims);
+        const iotls_cli_attempt *pfs = find(att, n, IOTLS_CLI_CHANGE_PROBE_FULL_SIGS, &ifs);
+        if (p12 != NULL && p12->ok && pms != NULL && !pms->ok && pms->alert >= 0 &&
+            pfs != NULL && pfs->ok && pfs->version == 0x0303) {
+            uint16_t sa = pfs->sig_alg != 0 ? pfs->sig_alg : p12->sig_alg;
+            become(d, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM, att, n, ifs);
+            if (sa != 0)
+                line(d->summary, sizeof d->summary,
+                     "confirmed: the server requires %s signatures (%s, 0x%04x); Mbed TLS 2.28 "
+                     "does not offer %s in TLS 1.2 (it refused Mbed TLS's best offer, alert %d, "
+                     "and accepted the same offer with every signature scheme)",
+                     scheme_family(sa), scheme_name(sa), sa, scheme_family(sa), pms->alert);
+            else
+                line(d->summary, sizeof d->summary,
+                     "confirmed: the server requires a signature scheme Mbed TLS 2.28 does not "
+                     "offer in TLS 1.2 (it refused Mbed TLS's best offer, alert %d, and "
+                     "accepted the same offer with every signature scheme)",
+                     pms->alert);
+            FIX(fix_tool, "none: iotls (Mbed TLS 2.28) offers only RSA PKCS#1 v1.5 and ECDSA "
+                          "signatures in TLS 1.2");
+            FIX(fix_device, "no Mbed TLS 2.28 config line adds %s to TLS 1.2; the server must "
+                            "accept rsa_pkcs1_sha256 or ecdsa_secp256r1_sha256, or move the "
+                            "device to Mbed TLS 3.x with TLS 1.3 (MBEDTLS_SSL_PROTO_TLS1_3)",
+                sa != 0 ? scheme_family(sa) : "that scheme");
+            FIX(fix_server, "accept rsa_pkcs1_sha256 as well (OpenSSL: -sigalgs "
+                            "RSA-PSS+SHA256:RSA+SHA256:ECDSA+SHA256)");
+            return ifs;
         }
     }
     /* TLS 1.3 with a group only (HelloRetryRequest), TLS 1.2 refused. */

@@ -74,7 +74,7 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
     mbedtls_ssl_conf_ciphersuites(sc, conf->ciphersuites != NULL ? conf->ciphersuites
                                                                  : iotls_default_ciphersuites());
     mbedtls_ssl_conf_curves(sc, conf->groups != NULL ? conf->groups : iotls_default_groups());
-#if defined(MBEDTLS_KEY_EXCHANGE__WITH_CERT__ENABLED)
+#if defined(MBEDTLS_KEY_EXCHANGE_WITH_CERT_ENABLED)
     mbedtls_ssl_conf_sig_hashes(sc, conf->sig_hashes != NULL ? conf->sig_hashes : sig_hashes);
 #else
     (void)sig_hashes;

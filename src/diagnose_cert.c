@@ -196,9 +196,31 @@ static int name_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
         covers_host = !x->host_is_ip && cert_covers(leaf, x->host);
     }
     if (iotls_diag_sni_differs(x)) {
+        int warned = e->wire.alert_received == 112 && e->wire.alert_received_level == 1;
         iotls_diag_add_evidence(
             x, "ClientHello SNI: \"%s\" but dialed host: \"%s\"%s", x->sni, x->host,
             covers_host ? "; the certificate is valid for the dialed host" : "");
+        /* The user's SNI that the server did not take up (no server_name in
+         * the ServerHello, or a warning 112): the certificate is its
+         * default one, sent because it does not know the name. That is the
+         * third way servers reject an SNI (issue 3), after alerts 40 and 112. */
+        if (x->in->sni_overridden && (warned || (e->wire.server_hello_seen && !e->wire.sni_acked))) {
+            if (warned)
+                iotls_diag_add_evidence(x, "server sent a warning alert 112 (unrecognized_name) "
+                                           "before its certificate");
+            if (e->wire.server_hello_seen && !e->wire.sni_acked)
+                iotls_diag_add_evidence(x, "ServerHello did not acknowledge the SNI (no "
+                                           "server_name extension): the server did not "
+                                           "recognise the name");
+            iotls_diag_summary(x,
+                               "the server does not serve the SNI \"%s\" and fell back to "
+                               "its default certificate, which is not for that name; the "
+                               "dialed host \"%s\" was not sent",
+                               x->sni, x->host);
+            iotls_diag_conclude(x, IOTLS_CAUSE_SNI_REJECTED,
+                                warned ? IOTLS_DIAG_CERTAIN : IOTLS_DIAG_LIKELY);
+            return 1;
+        }
         iotls_diag_summary(x,
                            "the certificate was checked against the SNI override \"%s\", "
                            "not the dialed host \"%s\"%s",

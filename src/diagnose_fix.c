@@ -37,8 +37,14 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
                             "address)"
                           : "drop --no-sni%s",
             x->host_is_ip ? h : "");
-        FIX(fix_device, "mbedtls_ssl_set_hostname(&ssl, \"<server host name>\"); before "
-                        "mbedtls_ssl_handshake()");
+        /* The dialed host is known: name it, unless it is an IP literal
+         * (RFC 6066 forbids an address as SNI). */
+        if (x->host_is_ip || h == NULL || h[0] == '\0')
+            FIX(fix_device, "mbedtls_ssl_set_hostname(&ssl, \"<server host name>\"); before "
+                            "mbedtls_ssl_handshake()");
+        else
+            FIX(fix_device, "mbedtls_ssl_set_hostname(&ssl, \"%s\"); before "
+                            "mbedtls_ssl_handshake()", h);
         FIX(fix_server, "give the default server a certificate and accept hellos without SNI");
         break;
     case IOTLS_CAUSE_NO_SHARED_CIPHER:
@@ -182,7 +188,9 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
             "check what sits between (firewall, proxy); `iotls diagnose %s` retries "
             "with other offers",
             h);
-        FIX(fix_device, "check the network path; a middlebox may reset unknown TLS offers");
+        FIX(fix_device, "check the network path (a firewall may reset TLS to names it "
+                        "blocks: compare the SNI, mbedtls_ssl_set_hostname(), with what "
+                        "works from another network)");
         FIX(fix_server, "check the server's log for why it reset the connection");
         break;
     case IOTLS_CAUSE_CONNECT_TIMEOUT:

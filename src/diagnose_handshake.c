@@ -17,6 +17,7 @@
 #include "mbedtls/ssl.h"
 
 #include "diagnose_int.h"
+#include "iotls/addr.h"
 
 static int before_server_hello(const iotls_error *e)
 {
@@ -470,6 +471,22 @@ static int refused_hello(iotls_diag_ctx *x)
         }
         return 1;
     }
+    /* An SNI that is not a DNS host name is malformed, not just unknown:
+     * GnuTLS answers it with 47 (illegal_parameter), others with 50. */
+    if ((a == 47 || a == 50) && x->sni != NULL && iotls_hostname_check(x->sni) != IOTLS_OK) {
+        ev_alert(x);
+        ev_sni(x);
+        iotls_diag_add_evidence(x, "the SNI is not a valid DNS host name (RFC 6066 3: HostName "
+                                   "is a DNS name; spaces are not allowed)");
+        ev_mbedtls(x);
+        iotls_diag_summary(x,
+                           "the server rejected the SNI \"%s\" (alert %d %s): it is not a "
+                           "valid host name%s",
+                           x->sni, a, iotls_alert_name(a),
+                           iotls_diag_sni_differs(x) ? "; the dialed host was not sent" : "");
+        iotls_diag_conclude(x, IOTLS_CAUSE_SNI_REJECTED, IOTLS_DIAG_CERTAIN);
+        return 1;
+    }
     if (a == 40 || a == 71) {
         ev_alert(x);
         ev_sni(x);
@@ -489,7 +506,9 @@ static int refused_hello(iotls_diag_ctx *x)
             iotls_diag_add_candidate(x, IOTLS_CAUSE_PROTOCOL_VERSION,
                                      "the server may require TLS 1.3 but answer 40, not 70");
             iotls_diag_add_candidate(x, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM,
-                                     "the server's certificate key may need a scheme not offered");
+                                     "the server may require a signature scheme not offered "
+                                     "(Mbed TLS 2.28 has no RSA-PSS or EdDSA in TLS 1.2, and "
+                                     "iotls no SHA-1)");
             iotls_diag_summary(x,
                                "the server refused the ClientHello (alert %d) and nothing in "
                                "it looks wrong: run `iotls diagnose %s` to find what it wants",
@@ -508,8 +527,27 @@ static int refused_hello(iotls_diag_ctx *x)
         ev_offer(x);
         n = hello_candidates(x, e->code == IOTLS_ERR_RESET ? "reset the connection"
                                                            : "closed the connection");
-        if (n == 0)
-            return 0; /* nothing in the hello to blame: the network family says it */
+        if (n == 0) {
+            /* An ordinary hello: the reset itself is all there is to say.
+             * A server or a firewall filtering by SNI also resets, but then
+             * the name is the dialed host's, so that is a property of the
+             * network path, not of this client's hello. */
+            if (e->code != IOTLS_ERR_RESET)
+                return 0; /* a plain close: the network family says it */
+            iotls_diag_add_evidence(x, "nothing in the ClientHello looks wrong (SNI is the "
+                                       "dialed host, the usual suites and groups)");
+            if (e->sys_errno != 0)
+                iotls_diag_add_evidence(x, "system error %d", e->sys_errno);
+            ev_mbedtls(x);
+            iotls_diag_add_note(x, "a firewall or proxy that filters TLS by SNI resets like this "
+                                   "too; so does a server that resets names it does not serve");
+            iotls_diag_summary(x,
+                               "%s:%u reset the connection (TCP RST) right after the "
+                               "ClientHello, without a TLS alert",
+                               x->host, (unsigned)e->port);
+            iotls_diag_conclude(x, IOTLS_CAUSE_CONNECTION_RESET, IOTLS_DIAG_LIKELY);
+            return 1;
+        }
         refused_summary(x, how);
         iotls_diag_add_candidate(
             x, e->code == IOTLS_ERR_RESET ? IOTLS_CAUSE_CONNECTION_RESET : IOTLS_CAUSE_PEER_CLOSED,

@@ -491,6 +491,11 @@ int iotls_probe_parse(const unsigned char *buf, size_t len, iotls_probe_result *
                 case 12: /* ServerKeyExchange: ECDHE named curve */
                     if (body_n >= 3 && body[0] == 3)
                         r->group = (uint16_t)(body[1] << 8 | body[2]);
+                    /* TLS 1.2 (RFC 5246 7.4.3): after the point, the
+                     * signature scheme the server chose from our list. */
+                    if (body_n >= 4 && body[0] == 3 && r->version == 0x0303 &&
+                        body_n >= 6u + body[3])
+                        r->sig_alg = (uint16_t)(body[4 + body[3]] << 8 | body[5 + body[3]]);
                     break;
                 case 13: r->cert_request = 1; break;
                 case 14: r->server_hello_done = 1; return 1;

@@ -311,8 +311,13 @@ static void on_handshake(iotls_tap *t, int dir, uint8_t type, const uint8_t *b, 
         }
         break;
     case 12: /* ServerKeyExchange: ECParameters start with curve_type 3 (named) */
-        if (kept >= 3 && b[0] == 3 && suite_is_ecdhe(t->chosen_suite))
+        if (kept >= 3 && b[0] == 3 && suite_is_ecdhe(t->chosen_suite)) {
             w->ske_group = (uint16_t)(b[1] << 8 | b[2]);
+            /* TLS 1.2 (RFC 5246 7.4.3): the point, then the signature
+             * scheme the server chose from our signature_algorithms. */
+            if (kept >= 4 && w->server_hello.version >= 0x0303 && kept >= 6u + b[3])
+                w->ske_sig_alg = (uint16_t)(b[4 + b[3]] << 8 | b[5 + b[3]]);
+        }
         break;
     case 13:
         w->cert_request_seen = 1;

@@ -153,6 +153,9 @@ typedef struct iotls_wire {
                                       client certificate configured) */
     uint8_t cert_verify_sent;      /* we sent a CertificateVerify (proof that
                                       we hold the client key) */
+    uint16_t ske_sig_alg;          /* TLS 1.2 ECDHE ServerKeyExchange: the
+                                      signature scheme the server signed with
+                                      (0x0201 rsa_pkcs1_sha1 ...), 0 unknown */
 } iotls_wire;
 
 typedef struct iotls_error {

@@ -100,6 +100,8 @@ typedef struct iotls_probe_result {
     uint32_t elapsed_ms;
     int sys_err;
     char detail[80]; /* what was malformed, "" otherwise */
+    uint16_t sig_alg; /* TLS 1.2 ECDHE ServerKeyExchange: the signature scheme the
+                         server chose (0x0804 rsa_pss_rsae_sha256 ...), 0 unknown */
 } iotls_probe_result;
 
 /*

@@ -9,7 +9,7 @@
 #include "fuzz_util.h"
 #include "iotls/error.h"
 
-static void check_hello(const iotls_hello *h)
+static inline void check_hello(const iotls_hello *h)
 {
     FUZZ_ASSERT(h->n_suites <= IOTLS_EV_MAX_SUITES);
     FUZZ_ASSERT(h->n_groups <= IOTLS_EV_MAX_GROUPS);
@@ -20,7 +20,7 @@ static void check_hello(const iotls_hello *h)
     FUZZ_TERMINATED(h->sni);
 }
 
-static void check_wire(const iotls_wire *w)
+static inline void check_wire(const iotls_wire *w)
 {
     check_hello(&w->client_hello);
     check_hello(&w->server_hello);

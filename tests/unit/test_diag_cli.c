@@ -179,9 +179,55 @@ static void test_confirm(void)
     CHECK_INT(iotls_cli_confirm(&o, att, 3, &d), 0);
     CHECK_INT(d.certainty, IOTLS_DIAG_AMBIGUOUS);
 
+    /* Signature schemes: TLS 1.2 with full lists works, Mbed TLS's best
+     * offer is refused, the same with every scheme works: RSA-PSS named. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 40);
+    attempt(&att[1], IOTLS_CLI_CHANGE_PROBE_TLS12, 1, -1);
+    att[1].version = 0x0303;
+    att[1].suite = 0xc02f;
+    att[1].group = 0x001d;
+    att[1].sig_alg = 0x0804;
+    attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_MBED_SIGS, 0, 40);
+    attempt(&att[3], IOTLS_CLI_CHANGE_PROBE_FULL_SIGS, 1, -1);
+    att[3].version = 0x0303;
+    att[3].suite = 0xc02f;
+    att[3].group = 0x0017;
+    att[3].sig_alg = 0x0804;
+    passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(iotls_cli_confirm(&o, att, 4, &d), 3);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM);
+    CHECK_INT(d.certainty, IOTLS_DIAG_CONFIRMED);
+    CHECK(strstr(d.summary, "rsa_pss_rsae_sha256, 0x0804") != NULL);
+    CHECK(strstr(d.summary, "Mbed TLS 2.28 does not offer RSA-PSS in TLS 1.2") != NULL);
+    CHECK(strstr(d.fix_device, "no Mbed TLS 2.28 config line") != NULL);
+    /* negative: Mbed TLS's best offer accepted: not the schemes */
+    attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_MBED_SIGS, 1, -1);
+    passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(iotls_cli_confirm(&o, att, 4, &d), 0);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_CIPHER);
+    /* negative: the full-scheme offer refused too: nothing confirmed */
+    attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_MBED_SIGS, 0, 40);
+    attempt(&att[3], IOTLS_CLI_CHANGE_PROBE_FULL_SIGS, 0, 40);
+    passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(iotls_cli_confirm(&o, att, 4, &d), 0);
+    CHECK_INT(d.certainty, IOTLS_DIAG_AMBIGUOUS);
+
+    /* sigs_wide worked and the server signed with SHA-1: named, and the
+     * device fix adds exactly that hash. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 40);
+    attempt(&att[1], IOTLS_CLI_CHANGE_SIGS_WIDE, 1, -1);
+    att[1].sig_alg = 0x0201;
+    passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM);
+    CHECK(strstr(d.summary, "rsa_pkcs1_sha1 (0x0201)") != NULL);
+    CHECK(strstr(d.fix_device, "MBEDTLS_MD_SHA1 added") != NULL);
+
     /* Names of changes are stable strings. */
     CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_SNI_HOST), "sni_host");
     CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_PROBE_TLS13), "probe_tls13");
+    CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_PROBE_MBED_SIGS), "probe_mbed_sigs");
+    CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_PROBE_FULL_SIGS), "probe_full_sigs");
     CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_END), "?");
     CHECK(iotls_cli_mbed_has_group(23));
     CHECK(!iotls_cli_mbed_has_group(0x0100));

@@ -252,6 +252,51 @@ static void test_sni(void)
     CHECK_INT(d.cause, IOTLS_CAUSE_SNI_MISSING);
     CHECK_INT(d.certainty, IOTLS_DIAG_LIKELY);
     CHECK(strstr(d.fix_tool, "--no-sni") != NULL);
+    /* the dialed host is known: the device fix names it */
+    CHECK(strstr(d.fix_device, "mbedtls_ssl_set_hostname(&ssl, \"www.example.com\");") != NULL);
+    in.sni_disabled = 0;
+
+    /* An IP literal: no name to put in the fix (RFC 6066 forbids an
+     * address as SNI), so the placeholder stays. */
+    hs_error(&e, "127.0.0.1", NULL);
+    alert_first(&e, 112);
+    iotls_diagnose(&e, &in, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_SNI_MISSING);
+    CHECK(strstr(d.fix_device, "<server host name>") != NULL);
+
+    /* An SNI that is not a DNS host name, refused with 47 (GnuTLS) or 50. */
+    in.sni_overridden = 1;
+    hs_error(&e, "test.iotls.example", "mbed TLS Server 1");
+    alert_first(&e, 47);
+    iotls_diagnose(&e, &in, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_SNI_REJECTED);
+    CHECK_INT(d.certainty, IOTLS_DIAG_CERTAIN);
+    CHECK(has_evidence(&d, "the SNI is not a valid DNS host name (RFC 6066 3"));
+    CHECK(has_evidence(&d, "alert 47 (illegal_parameter)"));
+    CHECK(strstr(d.fix_device, "mbedtls_ssl_set_hostname(&ssl, \"test.iotls.example\");") !=
+          NULL);
+    alert_first(&e, 50);
+    iotls_diagnose(&e, &in, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_SNI_REJECTED);
+    /* negative: 47 after a valid (if unknown) host name says nothing of the SNI */
+    hs_error(&e, "test.iotls.example", "other.iotls.example");
+    alert_first(&e, 47);
+    iotls_diagnose(&e, &in, &d);
+    CHECK(d.cause != IOTLS_CAUSE_SNI_REJECTED);
+    CHECK(!has_evidence(&d, "not a valid DNS host name"));
+    /* negative: another alert after the bad name is not this rule */
+    hs_error(&e, "test.iotls.example", "mbed TLS Server 1");
+    alert_first(&e, 80);
+    iotls_diagnose(&e, &in, &d);
+    CHECK(!has_evidence(&d, "not a valid DNS host name"));
+    /* negative: 47 after the ServerHello is about something else */
+    hs_error(&e, "test.iotls.example", "mbed TLS Server 1");
+    after_hello(&e, 0);
+    e.wire.alert_received_level = 2;
+    e.wire.alert_received = 47;
+    iotls_diagnose(&e, &in, &d);
+    CHECK(!has_evidence(&d, "not a valid DNS host name"));
+    in.sni_overridden = 0;
 }
 
 /* ---- the offer ---- */
@@ -635,9 +680,35 @@ static void test_certs(void)
     snprintf(e.wire.client_hello.sni, sizeof(e.wire.client_hello.sni), "mbed TLS Server 1");
     in.sni_overridden = 1;
     iotls_diagnose(&e, &in, &d);
-    CHECK_INT(d.cause, IOTLS_CAUSE_HOSTNAME_MISMATCH);
+    /* the server did not take up the name (no server_name in the
+     * ServerHello): its default certificate, issue 3's third behaviour */
+    CHECK_INT(d.cause, IOTLS_CAUSE_SNI_REJECTED);
+    CHECK_INT(d.certainty, IOTLS_DIAG_LIKELY);
     CHECK(has_evidence(&d, "the certificate is valid for the dialed host"));
+    CHECK(has_evidence(&d, "ServerHello did not acknowledge the SNI"));
+    CHECK(strstr(d.summary, "default certificate") != NULL);
     CHECK(strstr(d.fix_device, "mbedtls_ssl_set_hostname(&ssl, \"www.example.com\");") != NULL);
+    CHECK_STR(d.fix_tool, "drop --sni; iotls uses the dialed host by default");
+    /* ... and a warning alert 112 first makes it certain */
+    e.wire.alert_received_level = 1;
+    e.wire.alert_received = 112;
+    iotls_diagnose(&e, &in, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_SNI_REJECTED);
+    CHECK_INT(d.certainty, IOTLS_DIAG_CERTAIN);
+    CHECK(has_evidence(&d, "warning alert 112"));
+    e.wire.alert_received_level = -1;
+    e.wire.alert_received = IOTLS_ALERT_NONE;
+    /* negative: the server acknowledged the name, so it knows it and its
+     * certificate is simply wrong for it: hostname_mismatch */
+    e.wire.sni_acked = 1;
+    iotls_diagnose(&e, &in, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_HOSTNAME_MISMATCH);
+    e.wire.sni_acked = 0;
+    /* negative: no ServerHello on record, no alert: no SNI rejection claimed */
+    e.wire.server_hello_seen = 0;
+    iotls_diagnose(&e, &in, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_HOSTNAME_MISMATCH);
+    e.wire.server_hello_seen = 1;
     in.sni_overridden = 0;
 
     /* no SNI (--no-sni): the default certificate */
@@ -811,6 +882,40 @@ static void test_network(void)
     CHECK_INT(d.cause, IOTLS_CAUSE_SNI_REJECTED);
     CHECK_INT(d.certainty, IOTLS_DIAG_AMBIGUOUS);
     CHECK_INT(d.candidates[d.n_candidates - 1].cause, IOTLS_CAUSE_CONNECTION_RESET);
+
+    /* A reset right after an ordinary hello (SNI = host, wide offer):
+     * connection_reset, likely, with the SNI filter as a note. */
+    hs_error(&e, "x.example.com", "x.example.com");
+    e.code = IOTLS_ERR_RESET;
+    e.mbedtls_code = MBEDTLS_ERR_NET_CONN_RESET;
+    e.sys_errno = 104;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CONNECTION_RESET);
+    CHECK_INT(d.certainty, IOTLS_DIAG_LIKELY);
+    CHECK(has_evidence(&d, "reset the connection right after the ClientHello"));
+    CHECK(has_evidence(&d, "nothing in the ClientHello looks wrong"));
+    CHECK(has_note(&d, "filters TLS by SNI"));
+    CHECK(d.fix_tool[0] != '\0' && d.fix_device[0] != '\0' && d.fix_server[0] != '\0');
+    e.sys_errno = 0;
+    /* negative: a reset after the server sent something is not "right
+     * after the ClientHello" */
+    e.wire.bytes_received = 100;
+    e.wire.records_received = 1;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK(!has_evidence(&d, "nothing in the ClientHello looks wrong"));
+    /* a --no-sni hello reset: the missing SNI is a candidate, not certain */
+    hs_error(&e, "x.example.com", NULL);
+    e.code = IOTLS_ERR_RESET;
+    e.mbedtls_code = MBEDTLS_ERR_NET_CONN_RESET;
+    {
+        iotls_diag_input nin;
+        iotls_diag_input_init(&nin);
+        nin.sni_disabled = 1;
+        iotls_diagnose(&e, &nin, &d);
+    }
+    CHECK(has_candidate(&d, IOTLS_CAUSE_SNI_MISSING));
+    CHECK(has_candidate(&d, IOTLS_CAUSE_CONNECTION_RESET));
+    CHECK(d.certainty != IOTLS_DIAG_CERTAIN);
 
     /* A reset during a read. */
     hs_error(&e, "x.example.com", "x.example.com");

@@ -384,9 +384,30 @@ static void test_answers(void)
         CHECK_INT(r.group, 0x001d);
         CHECK_INT(r.cert_request, 1);
         CHECK_INT(r.server_hello_done, 1);
+        CHECK_INT(r.sig_alg, 0); /* the SKE ends after its point: no scheme */
     }
     records(&hs, 16384, &rec);
     check_prefixes(&rec, IOTLS_PROBE_SERVER_HELLO);
+    /* The same with a signed SKE: the scheme the server chose is kept. */
+    hs.n = 0;
+    server_hello(&hs, NULL, 0xc02f, 0, 0, 0);
+    m8(&hs, 12);
+    m24(&hs, 4 + 32 + 4 + 8);
+    m8(&hs, 3);
+    m16(&hs, 0x001d);
+    m8(&hs, 32);
+    memset(hs.b + hs.n, 0x77, 32);
+    hs.n += 32;
+    m16(&hs, 0x0804);
+    m16(&hs, 8);
+    memset(hs.b + hs.n, 0x55, 8);
+    hs.n += 8;
+    m8(&hs, 14);
+    m24(&hs, 0);
+    records(&hs, 16384, &rec);
+    CHECK_INT(iotls_probe_parse(rec.b, rec.n, &r), 1);
+    CHECK_INT(r.group, 0x001d);
+    CHECK_INT(r.sig_alg, 0x0804);
     /* The ServerHello alone: known, but not complete. */
     records(&hs, 16384, &rec);
     CHECK_INT(iotls_probe_parse(rec.b, 5 + 4 + 2 + 32 + 1 + 32 + 2 + 1 + 2 + 5, &r), 0);

@@ -205,6 +205,7 @@ static void test_flight(void)
     CHECK_INT(s->n_exts, 1);
     CHECK_INT(s->exts[0], 0xff01);
     CHECK_INT(whole.ske_group, 23);
+    CHECK_INT(whole.ske_sig_alg, 0x0403); /* after the 65-byte point */
     CHECK_INT(whole.cert_request_seen, 1);
     CHECK_INT(whole.n_hs_msgs, 5);
     CHECK(memcmp(whole.hs_msgs, "\x02\x0b\x0c\x0d\x0e", 5) == 0);

@@ -23,6 +23,7 @@ typedef struct app_args {
     uint16_t silent;         /* checks: a server that accepts and never answers */
     uint16_t dns_port;       /* dns: the responder's UDP port on the host */
     const char *nxhost;      /* dns: a name the responder answers NXDOMAIN */
+    uint16_t dns_dead;       /* dns: a UDP port where no DNS server answers */
 } app_args;
 
 /* Loads a CA file from the host into t. Returns 0 or -1 (reported). */
@@ -40,6 +41,9 @@ struct netif;
 /* Test image: drop (and count) every IPv4 packet not sent to 10.0.2.2. */
 void app_guard_egress(struct netif *netif);
 unsigned long app_egress_blocked(void);
+/* Checks the guard's decision without sending anything: 1 if it passes
+ * 10.0.2.2 on and drops 10.0.2.3. */
+int app_guard_check(struct netif *netif);
 /* The curve arithmetic of firmware/mbedtls_alt: the number of failed checks. */
 int app_check_ecp(void);
 

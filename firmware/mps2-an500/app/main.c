@@ -79,6 +79,7 @@ static int parse_args(char *line, app_args *a)
         else if (strcmp(w, "silent") == 0) a->silent = port_number(v);
         else if (strcmp(w, "dnsport") == 0) a->dns_port = port_number(v);
         else if (strcmp(w, "nxhost") == 0) a->nxhost = v;
+        else if (strcmp(w, "dnsdead") == 0) a->dns_dead = port_number(v);
         else
             return -1;
     }
@@ -113,7 +114,7 @@ int main(void)
 #if APP_TEST_MODES
         board_printf("  mode=bench port2=N ca2=PATH [group=secp256r1]\n"
                      "  mode=checks refused=N silent=N\n"
-                     "  mode=dns dnsport=N nxhost=NAME\n");
+                     "  mode=dns dnsport=N nxhost=NAME [dnsdead=N]\n");
 #endif
         return 64;
     }

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Seed inputs for the fuzz targets, made at test time (nothing copied).
+
+usage: gen_seeds.py TARGET OUTDIR OPENSSL
+
+Certificates come from openssl, generated here. The TLS records are real:
+a client and a server from Python's ssl module shake hands in memory
+(MemoryBIO, no sockets) and the bytes each side wrote are the seeds, for
+TLS 1.2 (with a CertificateRequest) and TLS 1.3 (and a HelloRetryRequest).
+"""
+import os
+import ssl
+import subprocess
+import sys
+import tempfile
+
+
+def write(outdir, name, data):
+    if isinstance(data, str):
+        data = data.encode("latin-1")
+    with open(os.path.join(outdir, name), "wb") as f:
+        f.write(data)
+
+
+def run(*args):
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def make_certs(openssl, d):
+    """A CA, a server certificate it signed (P-256), an RSA self-signed one."""
+    p = lambda n: os.path.join(d, n)
+    run(openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+        "-nodes", "-keyout", p("ca.key"), "-out", p("ca.pem"), "-days", "30",
+        "-subj", "/CN=iotls fuzz CA")
+    run(openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", p("srv.key"), "-out", p("srv.csr"), "-subj", "/CN=fuzz.example")
+    with open(p("ext.cnf"), "w") as f:
+        f.write("subjectAltName=DNS:fuzz.example,IP:127.0.0.1\n")
+    run(openssl, "x509", "-req", "-in", p("srv.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"),
+        "-CAcreateserial", "-days", "30", "-out", p("srv.pem"), "-extfile", p("ext.cnf"))
+    run(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p("rsa.key"),
+        "-out", p("rsa.pem"), "-days", "30", "-subj", "/O=iotls/CN=rsa self-signed")
+    for n in ("ca", "srv", "rsa"):
+        run(openssl, "x509", "-in", p(n + ".pem"), "-outform", "DER", "-out", p(n + ".der"))
+
+
+def handshake(d, version, groups_server=None, client_cert_request=False):
+    """Shake hands in memory; return the list of (direction, bytes) written,
+    direction 0 for the client's bytes, 1 for the server's."""
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    sctx.load_cert_chain(os.path.join(d, "srv.pem"), os.path.join(d, "srv.key"))
+    sctx.minimum_version = sctx.maximum_version = version
+    if groups_server:
+        sctx.set_ecdh_curve(groups_server)
+    if client_cert_request:
+        sctx.verify_mode = ssl.CERT_OPTIONAL
+        sctx.load_verify_locations(os.path.join(d, "ca.pem"))
+    cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    cctx.load_verify_locations(os.path.join(d, "ca.pem"))
+    cctx.minimum_version = cctx.maximum_version = version
+    cin, cout, sin, sout = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+    c = cctx.wrap_bio(cin, cout, server_hostname="fuzz.example")
+    s = sctx.wrap_bio(sin, sout, server_side=True)
+    flows = []
+    done_c = done_s = False
+    for _ in range(20):  # a handshake takes a few round trips; bounded
+        if not done_c:
+            try:
+                c.do_handshake()
+                done_c = True
+            except ssl.SSLWantReadError:
+                pass
+        data = cout.read()
+        if data:
+            flows.append((0, data))
+            sin.write(data)
+        if not done_s:
+            try:
+                s.do_handshake()
+                done_s = True
+            except ssl.SSLWantReadError:
+                pass
+        data = sout.read()
+        if data:
+            flows.append((1, data))
+            cin.write(data)
+        if done_c and done_s:
+            break
+    # Some application data and a close, both ways.
+    c.write(b"GET / HTTP/1.1\r\nHost: fuzz.example\r\n\r\n")
+    flows.append((0, cout.read()))
+    s.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    flows.append((1, sout.read()))
+    return [(dr, b) for dr, b in flows if b]
+
+
+def tap_pieces(flows):
+    """The wiretap target's input: control byte (bit 7 = received, low bits
+    = length, at most 126) then data."""
+    out = bytearray()
+    for dr, b in flows:
+        for i in range(0, len(b), 126):
+            part = b[i:i + 126]
+            out.append((0x80 if dr else 0) | len(part))
+            out += part
+    return bytes(out)
+
+
+def record(ctype, body, version=0x0303):
+    return bytes([ctype, version >> 8, version & 0xff, len(body) >> 8, len(body) & 0xff]) + body
+
+
+ALERTS = [record(21, b"\x02\x28"), record(21, b"\x02\x46", 0x0301), record(21, b"\x02\x70"),
+          record(21, b"\x01\x00")]
+NOT_TLS = [b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n\r\n", b"SSH-2.0-OpenSSH_9.2\r\n",
+           b"220 smtp ESMTP ready\r\n"]
+
+
+def tls_seeds(openssl, outdir, target):
+    with tempfile.TemporaryDirectory() as d:
+        make_certs(openssl, d)
+        if target == "trust":
+            rd = lambda n: open(os.path.join(d, n), "rb").read()
+            write(outdir, "ca.pem", rd("ca.pem"))
+            write(outdir, "ca.der", rd("ca.der"))
+            write(outdir, "rsa.der", rd("rsa.der"))
+            write(outdir, "bundle.pem", rd("ca.pem") + b"\n" + rd("srv.pem") + rd("rsa.pem") + b"\0")
+            broken = bytearray(rd("rsa.pem"))
+            broken[200] ^= 0x20
+            write(outdir, "broken_then_good.pem", bytes(broken) + rd("ca.pem"))
+            write(outdir, "key_only.pem", rd("srv.key"))
+            write(outdir, "empty", b"")
+            write(outdir, "cut.pem", rd("ca.pem")[:-40])
+            return
+        hs = {
+            "tls12": handshake(d, ssl.TLSVersion.TLSv1_2, client_cert_request=True),
+            "tls13": handshake(d, ssl.TLSVersion.TLSv1_3),
+            "tls13_hrr": handshake(d, ssl.TLSVersion.TLSv1_3, groups_server="secp384r1"),
+        }
+    if target == "wiretap":
+        for name, flows in hs.items():
+            write(outdir, name, tap_pieces(flows))
+        write(outdir, "alert", tap_pieces([hs["tls12"][0], (1, ALERTS[0])]))
+        write(outdir, "not_tls", tap_pieces([hs["tls12"][0], (1, NOT_TLS[0])]))
+        write(outdir, "reset", tap_pieces(hs["tls13"][:2]) + b"\x7f" + tap_pieces(hs["tls12"][:2]))
+    elif target == "probe":
+        # First byte: the cut for partial parses; then the server's answer.
+        for name, flows in hs.items():
+            answer = b"".join(b for dr, b in flows[:3] if dr == 1)
+            write(outdir, name, b"\x05" + answer)
+            write(outdir, name + "_client_hello", b"\x00" + flows[0][1])
+        for i, a in enumerate(ALERTS):
+            write(outdir, "alert%d" % i, b"\x00" + a)
+        for i, a in enumerate(NOT_TLS):
+            write(outdir, "not_tls%d" % i, b"\x03" + a)
+
+
+def plain_seeds(outdir, target):
+    if target == "addr":
+        for i, s in enumerate(["127.0.0.1", "0.0.0.0", "255.255.255.255", "::1", "::",
+                               "fe80::1%eth0", "::ffff:192.0.2.1", "2001:db8::1:0:0:1",
+                               "2001:db8:0:0:1:0:0:1", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:1.2.3.4",
+                               "fuzz.example", "a-b_c.d", "x" * 64, "1.2.3.04"]):
+            write(outdir, "s%02d" % i, s)
+    elif target == "url_opts":
+        argvs = [
+            ["get", "https://fuzz.example:8443/a/b?c=d#frag", "--resolve",
+             "fuzz.example:8443:127.0.0.1", "-m", "0.5", "--json", "-i", "-o", "out"],
+            ["connect", "[::1]:4433", "--cacert", "ca.pem", "--sni", "x.example",
+             "--connect-timeout", "3", "--debug", "2", "-v"],
+            ["diagnose", "fuzz.example", "--resolve", "fuzz.example:443:[::1]", "--no-sni",
+             "--cert", "c.pem", "--key", "k.pem"],
+            ["--help"], ["--version"], ["get", "--", "https://[fe80::1%25eth0]/"],
+            ["connect", "1.2.3.4:65535", "-vi", "--max-time=10"],
+        ]
+        for i, a in enumerate(argvs):
+            write(outdir, "argv%d" % i, "\x80" + "\0".join(a))
+    elif target == "http":
+        resp = [
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nServer: x\r\n\r\nhello",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "5;ext=1\r\nhello\r\n1a\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nTrailer: t\r\n\r\n",
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
+            "HTTP/1.0 200 OK\r\n\r\nuntil close",
+            "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n",
+            "HTTP/1.1 301 Moved\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+            "SSH-2.0-x\r\n",
+        ]
+        for i, r in enumerate(resp):
+            write(outdir, "r%d" % i, chr(0x80 | (7 * i % 64)) + r)
+        write(outdir, "chunked_only", "\x3f" + "4\r\nwiki\r\n5\r\npedia\r\n0\r\n\r\n")
+    elif target == "json":
+        for i, s in enumerate([b"plain", b"quote\" back\\slash\n\t\r\b\f",
+                               "caf\u00e9 \u6771\u4eac \U0001F512".encode(),
+                               b"\xff\xfe bad \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80",
+                               b"\x00\x01\x1f\x7f", b"CN=fuzz.example, O=\"iotls\""]):
+            write(outdir, "s%d" % i, s)
+
+
+def main():
+    target, outdir, openssl = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.makedirs(outdir, exist_ok=True)
+    if target in ("wiretap", "probe", "trust"):
+        tls_seeds(openssl, outdir, target)
+    else:
+        plain_seeds(outdir, target)
+
+
+if __name__ == "__main__":
+    main()
