@@ -68,8 +68,9 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         FIX(fix_server, "accept x25519 or secp256r1 (OpenSSL: -groups X25519:P-256)");
         break;
     case IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM:
-        FIX(fix_tool, "none needed: iotls offers ECDSA and RSA (PKCS#1 and PSS) with SHA-256 "
-                      "and up");
+        FIX(fix_tool, "none needed: iotls offers ECDSA and RSA PKCS#1 v1.5 with SHA-256 and up "
+                      "(Mbed TLS 2.28 has no RSA-PSS in TLS 1.2); confirm with `iotls diagnose %s`",
+            h);
         FIX(fix_device, "mbedtls_ssl_conf_sig_hashes(&conf, hashes) with MBEDTLS_MD_SHA256, "
                         "MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512, and MBEDTLS_RSA_C and "
                         "MBEDTLS_ECDSA_C enabled");

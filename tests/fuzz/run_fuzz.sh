@@ -21,8 +21,15 @@ fi
 mkdir -p "$dir"
 
 # Seeds: made once per build tree (openssl keys are random; reusing them
-# keeps reruns of -seed=1 identical).
-if [ ! -f "$dir/seeds.stamp" ]; then
+# keeps reruns of -seed=1 identical). The diagnose seeds are iotls_error
+# bytes: made again whenever the seed maker was rebuilt (the struct may have
+# grown).
+stale=0
+[ -f "$dir/seeds.stamp" ] || stale=1
+if [ "$name" = diagnose ] && [ "$bindir/seedgen_diagnose" -nt "$dir/seeds.stamp" ]; then
+  stale=1
+fi
+if [ $stale -eq 1 ]; then
   rm -rf "$dir/seeds"
   mkdir -p "$dir/seeds"
   if [ "$name" = diagnose ]; then
