@@ -31,7 +31,7 @@ static int why_mbed(char *why, size_t len, const char *what, const char *file, i
 {
     char text[128];
     mbedtls_strerror(ret, text, sizeof text);
-    snprintf(why, len, "%s %s: %s [mbedtls -0x%04X]", what, file, text, (unsigned)-ret);
+    snprintf(why, len, "%s %s: %s [mbedtls -0x%04X]", what, file, text, 0u - (unsigned)ret);
     return -1;
 }
 

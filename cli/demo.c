@@ -112,7 +112,7 @@ static int vendor_way(iotls_cli_demo_server *srv, iotls_trust *trust, const iotl
            e->sni_sent ? e->sni : "(none)", e->sni_sent ? "\"" : "");
     if (e->mbedtls_code != 0)
         printf("              Mbed TLS code -0x%04X (the seed case's was -0x7780)\n",
-               (unsigned)-e->mbedtls_code);
+               0u - (unsigned)e->mbedtls_code);
     server_saw(srv, 0);
     ok = e->code == IOTLS_ERR_ALERT_RECEIVED && e->stage == IOTLS_STAGE_HANDSHAKE &&
          e->wire.alert_received == 40 && e->sni_sent && strcmp(e->sni, VENDOR_SNI) == 0;

@@ -37,7 +37,7 @@ static const char page[] =
 
 static int fail(iotls_cli_demo_server *s, const char *what, int ret)
 {
-    snprintf(s->err, sizeof s->err, "%s failed (-0x%04x)", what, (unsigned)-ret);
+    snprintf(s->err, sizeof s->err, "%s failed (-0x%04x)", what, 0u - (unsigned)ret);
     return -1;
 }
 

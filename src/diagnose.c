@@ -23,6 +23,7 @@
 
 #include "diagnose_int.h"
 #include "iotls/conn.h"
+#include "iotls_internal.h"
 
 static const char *const cause_names[IOTLS_CAUSE_END] = {
     "none",
@@ -269,7 +270,8 @@ void iotls_diag_conclude(iotls_diag_ctx *x, iotls_cause cause, iotls_certainty c
 int iotls_diag_mbedtls_alloc(int code)
 {
     /* Mbed TLS 2.28 error codes mix a high part (module) and a low part. */
-    int lo = -((-code) & 0x7F), hi = -((-code) & 0xFF80);
+    unsigned m = 0u - (unsigned)code; /* no signed negation: code may be INT_MIN */
+    int lo = -(int)(m & 0x7Fu), hi = -(int)(m & 0xFF80u);
     return code == MBEDTLS_ERR_SSL_ALLOC_FAILED || hi == MBEDTLS_ERR_X509_ALLOC_FAILED ||
            hi == MBEDTLS_ERR_PK_ALLOC_FAILED || hi == MBEDTLS_ERR_ECP_ALLOC_FAILED ||
            hi == MBEDTLS_ERR_CIPHER_ALLOC_FAILED || hi == MBEDTLS_ERR_MD_ALLOC_FAILED ||
@@ -284,7 +286,7 @@ static void raw_facts(iotls_diag_ctx *x)
     iotls_diag_add_evidence(x, "error %s (%d) at stage %s", iotls_err_name(e->code), (int)e->code,
                             iotls_stage_name(e->stage));
     if (e->mbedtls_code != 0)
-        iotls_diag_add_evidence(x, "Mbed TLS returned -0x%04x", (unsigned)-e->mbedtls_code);
+        iotls_diag_add_evidence(x, "Mbed TLS returned -0x%04x", 0u - (unsigned)e->mbedtls_code);
     if (e->sys_errno != 0)
         iotls_diag_add_evidence(x, "system error %d", e->sys_errno);
     if (e->verify_flags != 0) {
@@ -306,11 +308,17 @@ int iotls_diagnose(const iotls_error *e, const iotls_diag_input *in, iotls_diagn
 {
     static const iotls_diag_input none; /* all zero: nothing known */
     iotls_diag_ctx x;
+    iotls_error ev; /* the evidence, with every count bounded by its array */
     if (e == NULL || out == NULL)
         return IOTLS_ERR_USAGE;
     memset(out, 0, sizeof(*out));
     if (e->code == IOTLS_OK)
         return 0;
+    ev = *e;
+    iotls_wire_bound(&ev.wire);
+    ev.host[sizeof ev.host - 1] = ev.sni[sizeof ev.sni - 1] = '\0';
+    ev.verify_name[sizeof ev.verify_name - 1] = ev.detail[sizeof ev.detail - 1] = '\0';
+    e = &ev;
 
     x.e = e;
     x.in = in != NULL ? in : &none;

@@ -98,7 +98,7 @@ static void ev_offer(iotls_diag_ctx *x)
 static void ev_mbedtls(iotls_diag_ctx *x)
 {
     if (x->e->mbedtls_code != 0)
-        iotls_diag_add_evidence(x, "Mbed TLS returned -0x%04x", (unsigned)-x->e->mbedtls_code);
+        iotls_diag_add_evidence(x, "Mbed TLS returned -0x%04x", 0u - (unsigned)x->e->mbedtls_code);
 }
 
 static const char *version_text(uint16_t v)
@@ -570,7 +570,7 @@ static int other_handshake(iotls_diag_ctx *x)
         return 0;
     if (e->mbedtls_code == MBEDTLS_ERR_SSL_TIMEOUT) {
         iotls_diag_add_evidence(x, "Mbed TLS returned -0x%04x (timeout) after %u ms",
-                                (unsigned)-e->mbedtls_code, (unsigned)e->elapsed_ms);
+                                (0u - (unsigned)e->mbedtls_code), (unsigned)e->elapsed_ms);
         iotls_diag_summary(x, "%s:%u did not finish the handshake in time", x->host,
                            (unsigned)e->port);
         iotls_diag_conclude(x, IOTLS_CAUSE_HANDSHAKE_TIMEOUT, IOTLS_DIAG_CERTAIN);

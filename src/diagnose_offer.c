@@ -200,7 +200,7 @@ static void trust_notes(iotls_diag_ctx *x)
         const iotls_trust_issue *s = &t->issues[i];
         iotls_diag_add_note(x, "skipped: certificate #%u of %s (line %u): %s (-0x%04x)%s%s%s",
                             (unsigned)s->index, s->source, (unsigned)s->line,
-                            iotls_trust_reason(s->mbedtls_code), (unsigned)-s->mbedtls_code,
+                            iotls_trust_reason(s->mbedtls_code), (0u - (unsigned)s->mbedtls_code),
                             s->subject[0] ? ", subject \"" : "", s->subject,
                             s->subject[0] ? "\"" : "");
     }

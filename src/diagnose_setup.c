@@ -33,7 +33,7 @@ static int out_of_memory(iotls_diag_ctx *x)
         iotls_diag_add_evidence(x, "error alloc at stage %s", iotls_stage_name(e->stage));
     if (e->mbedtls_code != 0 && iotls_diag_mbedtls_alloc(e->mbedtls_code))
         iotls_diag_add_evidence(x, "Mbed TLS returned -0x%04x, an allocation failure",
-                                (unsigned)-e->mbedtls_code);
+                                0u - (unsigned)e->mbedtls_code);
     if (e->alloc_failures != 0)
         iotls_diag_add_evidence(x, "%u allocation(s) refused during the attempt",
                                 (unsigned)e->alloc_failures);
@@ -65,7 +65,7 @@ static int entropy_failure(iotls_diag_ctx *x)
                             iotls_stage_name(e->stage));
     if (m != 0)
         iotls_diag_add_evidence(x, "Mbed TLS returned -0x%04x while seeding the random generator",
-                                (unsigned)-m);
+                                0u - (unsigned)m);
     iotls_diag_summary(x, "the random generator could not be seeded: no strong entropy source "
                           "answered");
     iotls_diag_conclude(x, IOTLS_CAUSE_ENTROPY_FAILURE, IOTLS_DIAG_CERTAIN);
@@ -93,7 +93,7 @@ static int ca_load_error(iotls_diag_ctx *x)
             iotls_diag_add_evidence(
                 x, "skipped: certificate #%u of %s (line %u): %s (-0x%04x)%s%s%s",
                 (unsigned)s->index, s->source, (unsigned)s->line,
-                iotls_trust_reason(s->mbedtls_code), (unsigned)-s->mbedtls_code,
+                iotls_trust_reason(s->mbedtls_code), (0u - (unsigned)s->mbedtls_code),
                 s->subject[0] ? ", subject \"" : "", s->subject, s->subject[0] ? "\"" : "");
         }
         if (t->skipped > t->n_issues)

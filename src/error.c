@@ -148,7 +148,7 @@ static void put_alert(out *o, const iotls_error *e)
     if (w->n_hs_msgs == 0)
         put(o, "in answer to our ClientHello ");
     else
-        put(o, "after its %s ", hs_msg_name(w->hs_msgs[w->n_hs_msgs - 1]));
+        put(o, "after its %s ", hs_msg_name(iotls_wire_last_hs_msg(w)));
     put_sni(o, e);
 }
 
@@ -248,7 +248,7 @@ int iotls_error_format(const iotls_error *e, char *buf, size_t len)
         if (w->n_hs_msgs == 0)
             put(&o, " in answer to our ClientHello ");
         else
-            put(&o, " after its %s ", hs_msg_name(w->hs_msgs[w->n_hs_msgs - 1]));
+            put(&o, " after its %s ", hs_msg_name(iotls_wire_last_hs_msg(w)));
         put_sni(&o, e);
         break;
     case IOTLS_ERR_RESET:

@@ -78,6 +78,14 @@ int iotls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
 /* RFC 6125 host name match against dNSName SANs (CN only without any). */
 int iotls_x509_match_dns(const mbedtls_x509_crt *crt, const char *host);
 
+/* Bounds every count in w by its array. The tap never exceeds them, but
+ * iotls_diagnose() and iotls_error_format() take any iotls_error a caller
+ * hands them (wiretap.c). */
+void iotls_wire_bound(iotls_wire *w);
+
+/* The last handshake message type received, 0 if none (bounded). */
+uint8_t iotls_wire_last_hs_msg(const iotls_wire *w);
+
 /* ---- classification (classify.c): the one place codes are decided ---- */
 
 /* Sets the sticky error with the facts common to every failure and returns

@@ -248,7 +248,8 @@ int iotls_trust_add_buffer(iotls_trust *t, const unsigned char *buf, size_t len,
 
 const char *iotls_trust_reason(int code)
 {
-    int high = code < 0 ? -((-code) & 0xFF80) : 0;
+    /* negated unsigned: any int, INT_MIN included, is a valid argument */
+    int high = code < 0 ? -(int)((0u - (unsigned)code) & 0xFF80u) : 0;
 
     switch (high) {
     case 0:

@@ -525,3 +525,38 @@ void iotls_tap_feed(iotls_tap *t, int dir, const unsigned char *buf, size_t len)
         }
     }
 }
+
+#define BOUND(n, arr) \
+    do { \
+        if ((size_t)(n) > sizeof(arr) / sizeof((arr)[0])) \
+            (n) = (uint8_t)(sizeof(arr) / sizeof((arr)[0])); \
+    } while (0)
+
+static void hello_bound(iotls_hello *h)
+{
+    BOUND(h->n_suites, h->suites);
+    BOUND(h->n_groups, h->groups);
+    BOUND(h->n_sig_algs, h->sig_algs);
+    BOUND(h->n_exts, h->exts);
+    BOUND(h->n_versions, h->versions);
+    h->sni[sizeof h->sni - 1] = '\0';
+}
+
+void iotls_wire_bound(iotls_wire *w)
+{
+    hello_bound(&w->client_hello);
+    hello_bound(&w->server_hello);
+    BOUND(w->n_hs_msgs, w->hs_msgs);
+    BOUND(w->n_first_bytes, w->first_bytes);
+}
+
+uint8_t iotls_wire_last_hs_msg(const iotls_wire *w)
+{
+    size_t n = w->n_hs_msgs;
+
+    if (n == 0)
+        return 0;
+    if (n > sizeof w->hs_msgs)
+        n = sizeof w->hs_msgs;
+    return w->hs_msgs[n - 1];
+}
