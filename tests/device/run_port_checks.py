@@ -74,12 +74,18 @@ def main():
             failures.append("check %s failed" % name)
     if not re.search(r"^checks: PASS", console, re.M):
         failures.append("no PASS verdict")
+    # Each heap limit is explained as what it is, on the device console.
+    oom = len(re.findall(r"^diagnosis: cause: out_of_memory", console, re.M))
+    if oom < 5:
+        failures.append("out of memory diagnosed %d times, expected once per heap limit (5)" % oom)
 
     print("---- without a test seed ----\n" + console2)
     if status2 != 3:
         failures.append("no seed: exit status %s, expected 3 (step 1 not as expected)" % status2)
     if not re.search(r"\[1\] failed as in the seed case: entropy \(-3\)", console2):
         failures.append("no seed: iotls did not fail with IOTLS_ERR_ENTROPY")
+    if not re.search(r"^diagnosis: cause: entropy_failure", console2, re.M):
+        failures.append("no seed: the diagnosis did not name entropy_failure")
     if log2.strip():
         failures.append("no seed: the server saw a connection: %s" % log2.strip())
     if failures:

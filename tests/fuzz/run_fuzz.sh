@@ -80,7 +80,7 @@ rm -f "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*
 echo "== $name: $runs runs, max_len $max_len, $nseeds seeds"
 start=$(date +%s)
 set +e
-$norand "$bin" -seed=1 -runs="$runs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+$norand "$bin" -seed=1 -reload=0 -runs="$runs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="$dir/" "$dir/corpus" "$dir/seeds" \
   > "$dir/campaign.log" 2>&1
 rc=$?
