@@ -1,6 +1,7 @@
 """Shared pieces of the device tests and the device benchmark: test
 certificates made with openssl, the TLS server on 127.0.0.1 and QEMU runs
 of the firmware, each with a hard time bound."""
+import argparse
 import hashlib
 import os
 import select
@@ -142,3 +143,13 @@ def find_qemu(given):
     if not q:
         raise SystemExit("qemu-system-arm not found")
     return q
+
+
+def parse_args(description=None):
+    """The arguments every device test takes; returns (args, qemu)."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--firmware", required=True)
+    ap.add_argument("--qemu")
+    ap.add_argument("--timeout", type=float, default=120)
+    args = ap.parse_args()
+    return args, find_qemu(args.qemu)

@@ -15,7 +15,6 @@ IOTLS_ERR_DNS at stage dns with the dns_failure diagnosis and dials nothing;
 the responder saw queries for exactly those two names and the TLS server
 one connection; the firmware's egress guard blocked nothing (every packet
 went to 10.0.2.2); nothing leaked."""
-import argparse
 import os
 import re
 import socket
@@ -107,12 +106,7 @@ CHECKS = ["egress_guard", "dns_resolve", "dns_connect", "dns_nxdomain", "dns_tim
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--firmware", required=True)
-    ap.add_argument("--qemu")
-    ap.add_argument("--timeout", type=float, default=120)
-    args = ap.parse_args()
-    qemu = devtest.find_qemu(args.qemu)
+    args, qemu = devtest.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="iotls-devdns-") as work:
         ca, chain, key = devtest.make_chain(work, "ecdsa")

@@ -9,7 +9,6 @@ must match RFC 7748's vectors and the curves' algebra (ecp_p256, ecp_p384,
 ecp_x25519).
 Then the board without a test seed, i.e. without any entropy source: iotls
 must refuse to connect (IOTLS_ERR_ENTROPY) before a byte goes out."""
-import argparse
 import os
 import re
 import sys
@@ -23,12 +22,7 @@ CHECKS = ["gmtime", "ecp_p256", "ecp_p384", "ecp_x25519", "connect_refused", "ha
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--firmware", required=True)
-    ap.add_argument("--qemu")
-    ap.add_argument("--timeout", type=float, default=120)
-    args = ap.parse_args()
-    qemu = devtest.find_qemu(args.qemu)
+    args, qemu = devtest.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="iotls-devchk-") as work:
         ca, chain, key = devtest.make_chain(work, "ecdsa")

@@ -7,7 +7,6 @@ semihosting command line (the CA as a host file path).
 Asserts the exit status and the console: the vendor example's SNI fails
 with fatal alert 40 and iotls explains it; iotls's defaults fetch the page
 and its digest matches."""
-import argparse
 import os
 import re
 import sys
@@ -18,12 +17,7 @@ import devtest  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--firmware", required=True)
-    ap.add_argument("--qemu")
-    ap.add_argument("--timeout", type=float, default=120)
-    args = ap.parse_args()
-    qemu = devtest.find_qemu(args.qemu)
+    args, qemu = devtest.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="iotls-dev-") as work:
         ca, chain, key = devtest.make_chain(work, "ecdsa")
