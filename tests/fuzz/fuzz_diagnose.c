@@ -16,30 +16,10 @@
 #include "iotls/iotls.h"
 
 #define TERMINATE(arr) ((arr)[sizeof(arr) - 1] = '\0')
-#define CLAMP(n, arr) ((n) = (n) > sizeof(arr) / sizeof((arr)[0]) ? sizeof(arr) / sizeof((arr)[0]) : (n))
-
-/*
- * OPEN BUG (tests/fuzz/regressions/open/README.md): iotls_diagnose() and
- * iotls_error_format() index the wire arrays with the counts as given
- * (n_suites, n_groups, n_sig_algs, n_versions, n_hs_msgs, ...). Until they
- * bound them, this target keeps the counts within their arrays so the
- * campaign can look past that bug. Set to 0 once it is fixed (and move the
- * inputs in regressions/open/diagnose/ to regressions/diagnose/).
- */
-#ifndef FUZZ_CLAMP_COUNTS
-#define FUZZ_CLAMP_COUNTS 1
-#endif
 
 static void terminate_hello(iotls_hello *h)
 {
     TERMINATE(h->sni);
-#if FUZZ_CLAMP_COUNTS
-    CLAMP(h->n_suites, h->suites);
-    CLAMP(h->n_groups, h->groups);
-    CLAMP(h->n_sig_algs, h->sig_algs);
-    CLAMP(h->n_exts, h->exts);
-    CLAMP(h->n_versions, h->versions);
-#endif
 }
 
 static void check_diagnosis(const iotls_diagnosis *d)
@@ -86,13 +66,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     TERMINATE(e.detail);
     terminate_hello(&e.wire.client_hello);
     terminate_hello(&e.wire.server_hello);
-#if FUZZ_CLAMP_COUNTS
-    /* Open bug 2: -e->mbedtls_code overflows for INT_MIN. */
-    if (e.mbedtls_code == INT_MIN)
-        e.mbedtls_code = INT_MIN + 1;
-    CLAMP(e.wire.n_hs_msgs, e.wire.hs_msgs);
-    CLAMP(e.wire.n_first_bytes, e.wire.first_bytes);
-#endif
 
     iotls_diag_input_init(&in);
     if (size >= 10) {
@@ -115,11 +88,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (t.n_issues > IOTLS_TRUST_MAX_ISSUES)
                 t.n_issues = IOTLS_TRUST_MAX_ISSUES;
             for (k = 0; k < IOTLS_TRUST_MAX_ISSUES; k++) {
-#if FUZZ_CLAMP_COUNTS
-                /* Open bug 2 again: iotls_trust_reason(INT_MIN) negates it. */
-                if (t.issues[k].mbedtls_code == INT_MIN)
-                    t.issues[k].mbedtls_code = INT_MIN + 1;
-#endif
                 TERMINATE(t.issues[k].source);
                 TERMINATE(t.issues[k].subject);
             }
