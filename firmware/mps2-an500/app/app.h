@@ -29,6 +29,11 @@ typedef struct app_args {
 /* Loads a CA file from the host into t. Returns 0 or -1 (reported). */
 int app_load_trust(iotls_trust *t, const char *path);
 
+/* One "CHECK name: ok|FAIL (detail)" console line, the form the QEMU test
+ * drivers read; fmt (printf-style, may be NULL) gives the detail. Returns 1
+ * on failure, so results add up. */
+int app_check(const char *name, int ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Prints iotls's explanation of a failed connection. */
 void app_explain(const iotls_conn *c, const iotls_trust *trust, int sni_overridden);
 

@@ -27,15 +27,6 @@ static int test_rng(void *ctx, unsigned char *out, size_t len)
     return 0;
 }
 
-static int report(const char *name, int bad)
-{
-    board_printf("CHECK %s: %s", name, bad == 0 ? "ok" : "FAIL");
-    if (bad != 0)
-        board_printf(" (%d wrong)", bad);
-    board_printf("\n");
-    return bad == 0 ? 0 : 1;
-}
-
 static int check_weierstrass(mbedtls_ecp_group_id id, const char *name)
 {
     mbedtls_ecp_group grp;
@@ -90,7 +81,7 @@ static int check_weierstrass(mbedtls_ecp_group_id id, const char *name)
     mbedtls_ecp_point_free(&A); mbedtls_ecp_point_free(&B); mbedtls_ecp_point_free(&S1);
     mbedtls_ecp_point_free(&S2); mbedtls_ecp_point_free(&R); mbedtls_ecp_point_free(&C);
     mbedtls_mpi_free(&a); mbedtls_mpi_free(&b); mbedtls_mpi_free(&c); mbedtls_mpi_free(&one);
-    return report(name, bad);
+    return app_check(name, bad == 0, "%d wrong", bad);
 }
 
 static void hex_to_bytes(const char *hex, unsigned char out[32])
@@ -167,7 +158,7 @@ static int check_x25519(void)
         bad += x25519(&grp, bob_priv, peer, got, &seed) != 0 || memcmp(got, want, 32) != 0;
     }
     mbedtls_ecp_group_free(&grp);
-    return report("ecp_x25519", bad);
+    return app_check("ecp_x25519", bad == 0, "%d wrong", bad);
 }
 
 int app_check_ecp(void)

@@ -20,15 +20,6 @@ static iotls_conf conf;
 static iotls_conn conn;
 static iotls_error last_err; /* the last connect_once()'s error, kept past free */
 
-static int report(const char *name, int ok, const char *fmt_detail, long detail)
-{
-    board_printf("CHECK %s: %s", name, ok ? "ok" : "FAIL");
-    if (fmt_detail != NULL)
-        board_printf(" (%s %ld)", fmt_detail, detail);
-    board_printf("\n");
-    return ok ? 0 : 1;
-}
-
 static int connect_once(const app_args *a, uint16_t port, uint32_t handshake_ms)
 {
     iotls_conf_init(&conf);
@@ -73,7 +64,7 @@ static int check_gmtime(void)
     struct tm tm;
     if (mbedtls_platform_gmtime_r(&neg, &tm) != NULL)
         bad++;
-    return report("gmtime", bad == 0, "wrong", bad);
+    return app_check("gmtime", bad == 0, "%d wrong", bad);
 }
 
 int app_checks(const app_args *a)
@@ -90,7 +81,7 @@ int app_checks(const app_args *a)
 
     if (a->refused != 0) {
         int rc = connect_once(a, a->refused, 3000);
-        failed += report("connect_refused", rc == IOTLS_ERR_CONNECT_REFUSED, "rc", rc);
+        failed += app_check("connect_refused", rc == IOTLS_ERR_CONNECT_REFUSED, "rc %d", rc);
     }
     if (a->silent != 0) {
         /* The server accepts and never answers: the handshake timeout, not
@@ -98,10 +89,11 @@ int app_checks(const app_args *a)
         uint32_t t0 = (uint32_t)board_ms();
         int rc = connect_once(a, a->silent, 1500);
         uint32_t took = (uint32_t)board_ms() - t0;
-        failed += report("handshake_timeout", rc == IOTLS_ERR_HANDSHAKE_TIMEOUT, "rc", rc);
+        failed += app_check("handshake_timeout", rc == IOTLS_ERR_HANDSHAKE_TIMEOUT, "rc %d", rc);
         /* Not before the bound; after it only by scheduling slack (the
          * emulator shares the host with other tests). */
-        failed += report("handshake_timeout_on_time", took >= 1500 && took < 6000, "ms", (long)took);
+        failed += app_check("handshake_timeout_on_time", took >= 1500 && took < 6000, "ms %lu",
+                            (unsigned long)took);
     }
 
     /* Out of memory at every stage the budget allows: a clean error, never
@@ -113,11 +105,11 @@ int app_checks(const app_args *a)
         iotls_port_lwip_heap_set_limit(0);
         iotls_port_lwip_heap_stats(&h);
         board_printf("  heap limit %lu: %s\n", (unsigned long)limits[i], iotls_err_name(rc));
-        failed += report("alloc_failure_clean", rc != IOTLS_OK && h.current == base, "leaked",
-                         (long)(h.current - base));
+        failed += app_check("alloc_failure_clean", rc != IOTLS_OK && h.current == base,
+                            "leaked %ld", (long)(h.current - base));
         /* named as what it is, wherever Mbed TLS ran out (a chain it could
          * not finish verifying would otherwise read "not trusted") */
-        failed += report("alloc_failure_named", rc == IOTLS_ERR_ALLOC, "rc", rc);
+        failed += app_check("alloc_failure_named", rc == IOTLS_ERR_ALLOC, "rc %d", rc);
     }
 
     /* Verification is required: trusting another CA must fail the
@@ -126,8 +118,9 @@ int app_checks(const app_args *a)
         iotls_trust_free(&trust);
         iotls_trust_init(&trust);
         int rc = app_load_trust(&trust, a->ca2) == 0 ? connect_once(a, a->port, 5000) : 1;
-        failed += report("verify_required", rc == IOTLS_ERR_VERIFY &&
-                         (last_err.verify_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0, "rc", rc);
+        failed += app_check("verify_required", rc == IOTLS_ERR_VERIFY &&
+                            (last_err.verify_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0,
+                            "rc %d", rc);
         iotls_trust_free(&trust);
         iotls_trust_init(&trust);
         if (app_load_trust(&trust, a->ca) != 0)
@@ -139,8 +132,8 @@ int app_checks(const app_args *a)
     /* And with enough memory it works, leaving nothing behind. */
     int rc = connect_once(a, a->port, 5000);
     iotls_port_lwip_heap_stats(&h);
-    failed += report("connect_ok", rc == IOTLS_OK, "rc", rc);
-    failed += report("no_leak", h.current == base, "bytes", (long)(h.current - base));
+    failed += app_check("connect_ok", rc == IOTLS_OK, "rc %d", rc);
+    failed += app_check("no_leak", h.current == base, "bytes %ld", (long)(h.current - base));
 
     iotls_trust_free(&trust);
     iotls_port_lwip_run(50);

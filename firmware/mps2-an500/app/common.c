@@ -1,4 +1,6 @@
 /* What both modes share: the trust store from a host file, explanations. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "app.h"
@@ -7,6 +9,21 @@
 #include "iotls/diagnose.h"
 #endif
 #include "semihost.h"
+
+int app_check(const char *name, int ok, const char *fmt, ...)
+{
+    char detail[96] = "";
+
+    if (fmt != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(detail, sizeof detail, fmt, ap);
+        va_end(ap);
+    }
+    board_printf("CHECK %s: %s%s%s%s\n", name, ok ? "ok" : "FAIL", detail[0] ? " (" : "", detail,
+                 detail[0] ? ")" : "");
+    return ok ? 0 : 1;
+}
 
 /* A device's CA bundle is a few certificates; the test CA is one. */
 static unsigned char ca_buf[8192];

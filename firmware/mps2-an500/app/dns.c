@@ -21,12 +21,6 @@ static iotls_trust trust;
 static iotls_conf conf;
 static iotls_conn conn;
 
-static int report(const char *name, int ok, const char *detail)
-{
-    board_printf("CHECK %s: %s%s%s\n", name, ok ? "ok" : "FAIL", detail[0] ? " " : "", detail);
-    return ok ? 0 : 1;
-}
-
 /* Resolve through the port alone: the answer must be the host's alias
  * before anything dials a resolved address. */
 static int check_resolve(const char *check, const char *host, int *is_host)
@@ -42,7 +36,7 @@ static int check_resolve(const char *check, const char *host, int *is_host)
     board_printf("  resolve %s: %s (%d) -> %s\n", host, iotls_err_name(rc), rc,
                  text[0] ? text : "no address");
     *is_host = rc == IOTLS_OK && n == 1 && strcmp(text, DNS_SERVER) == 0;
-    return report(check, *is_host, text);
+    return app_check(check, *is_host, "%s", text);
 }
 
 /* iotls_conn_connect with a name and no connect address: iotls resolves. */
@@ -80,10 +74,10 @@ static int dns_timeout(const app_args *a)
         app_explain(&conn, &trust, 0);
     else
         iotls_conn_close(&conn);
-    failed += report("dns_timeout", rc == IOTLS_ERR_DNS_TIMEOUT && e->stage == IOTLS_STAGE_DNS &&
-                     e->addr[0] == '\0', "");
+    failed += app_check("dns_timeout", rc == IOTLS_ERR_DNS_TIMEOUT && e->stage == IOTLS_STAGE_DNS &&
+                                           e->addr[0] == '\0', NULL);
     /* Not before the bound; after it only by scheduling slack. */
-    failed += report("dns_timeout_on_time", took >= 1500 && took < 6000, "");
+    failed += app_check("dns_timeout_on_time", took >= 1500 && took < 6000, NULL);
     iotls_conn_free(&conn);
 
     if (iotls_port_lwip_set_dns(DNS_SERVER, a->dns_port) != 0)
@@ -106,7 +100,7 @@ int app_dns(const app_args *a)
     board_printf("\ndns: server %s port %u (the host's 127.0.0.1)\n", DNS_SERVER,
                  (unsigned)a->dns_port);
     /* The guard (main.c) must stand between LwIP and the wire. */
-    failed += report("egress_guard", app_guard_check(&board_netif), "");
+    failed += app_check("egress_guard", app_guard_check(&board_netif), NULL);
     iotls_trust_init(&trust);
     if (app_load_trust(&trust, a->ca) != 0)
         return 2;
@@ -130,12 +124,12 @@ int app_dns(const app_args *a)
             board_printf("[dns] connection failed: %s (%d)\n", iotls_err_name(rc), rc);
             app_explain(&conn, &trust, 0);
         }
-        failed += report("dns_connect", rc == IOTLS_OK && strcmp(e->addr, DNS_SERVER) == 0,
-                         e->addr);
+        failed += app_check("dns_connect", rc == IOTLS_OK && strcmp(e->addr, DNS_SERVER) == 0,
+                            "%s", e->addr);
         iotls_conn_free(&conn);
     } else {
         board_printf("[dns] not dialing: the name did not resolve to %s\n", DNS_SERVER);
-        failed += report("dns_connect", 0, "not attempted");
+        failed += app_check("dns_connect", 0, "not attempted");
     }
 
     /* A name the server answers NXDOMAIN for: stage dns, nothing dialed. */
@@ -147,19 +141,19 @@ int app_dns(const app_args *a)
         app_explain(&conn, &trust, 0);
     else
         iotls_conn_close(&conn);
-    failed += report("dns_nxdomain", rc == IOTLS_ERR_DNS && e->stage == IOTLS_STAGE_DNS &&
-                     e->addr[0] == '\0', e->addr[0] ? e->addr : "");
+    failed += app_check("dns_nxdomain", rc == IOTLS_ERR_DNS && e->stage == IOTLS_STAGE_DNS &&
+                                            e->addr[0] == '\0', "%s", e->addr);
     iotls_conn_free(&conn);
 
     if (a->dns_dead != 0)
         failed += dns_timeout(a);
 
     iotls_port_lwip_heap_stats(&h);
-    failed += report("dns_no_leak", h.current == base, "");
+    failed += app_check("dns_no_leak", h.current == base, NULL);
     iotls_trust_free(&trust);
     unsigned long blocked = app_egress_blocked();
     board_printf("egress: %lu packet(s) to addresses other than 10.0.2.2 blocked\n", blocked);
-    failed += report("egress_host_only", blocked == 0, "");
+    failed += app_check("egress_host_only", blocked == 0, NULL);
     iotls_port_lwip_run(50);
     board_printf("dns: %s\n", failed == 0 ? "PASS" : "FAIL");
     return failed == 0 ? 0 : 1;
