@@ -6,8 +6,6 @@
 
 #include <stddef.h>
 
-#include "mbedtls/x509_crt.h"
-
 #include "iotls/port.h"
 
 #ifdef __cplusplus
@@ -32,12 +30,6 @@ int iotls_addr_format(const iotls_addr *a, char *buf, size_t len);
  * holds a character outside letters, digits, '-', '_' and '.'.
  */
 int iotls_hostname_check(const char *name);
-
-/*
- * Does the certificate list ip among its iPAddress subjectAltNames
- * (RFC 5280 4.2.1.6)? Mbed TLS 2.28 does not check these. Returns 1 or 0.
- */
-int iotls_x509_match_ip(const mbedtls_x509_crt *crt, const iotls_addr *ip);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 /*
- * iotls connections: TLS 1.2 clients that connect right by default.
+ * iotls connections: TLS 1.3 and 1.2 clients that connect right by default.
  *
  * Lifecycle, as in Mbed TLS:
  *
@@ -21,9 +21,14 @@
  *    iotls_conn_connect(). For an IP literal no SNI is sent (RFC 6066) and
  *    the certificate's iPAddress SANs are matched by iotls.
  *  - Verification required; an empty trust store fails the connection.
- *  - TLS 1.2 only; ECDHE with AES-GCM or ChaCha20-Poly1305, ECDSA or RSA
- *    certificates; groups x25519, secp256r1, secp384r1 in that order;
- *    SHA-256 or better signatures.
+ *  - TLS 1.3 and 1.2 offered, 1.3 preferred (middlebox compatibility on).
+ *    TLS 1.3 suites AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305; TLS 1.2
+ *    ECDHE with AES-GCM or ChaCha20-Poly1305; ECDSA or RSA certificates;
+ *    groups x25519, secp256r1, secp384r1 in that order; signature schemes
+ *    ECDSA, RSA-PSS and (for certificates) RSA PKCS#1, SHA-256 or better.
+ *  - Every list is IANA code points (uint16_t), every version an
+ *    iotls_version: no Mbed TLS type or header in this API. Experts reach
+ *    the engine through iotls_conn_mbedtls_ssl().
  *  - Timeouts from config.h (connect 10 s, handshake 15 s, read 30 s,
  *    write 30 s).
  *  - A peer that closes without close_notify is IOTLS_ERR_TRUNCATED.
@@ -37,12 +42,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mbedtls/ctr_drbg.h"
-#include "mbedtls/entropy.h"
-#include "mbedtls/pk.h"
-#include "mbedtls/ssl.h"
-#include "mbedtls/x509_crt.h"
-
 #include "iotls/config.h"
 #include "iotls/error.h"
 #include "iotls/port.h"
@@ -55,6 +54,17 @@ extern "C" {
 /* Receives one line of Mbed TLS debug output, already formatted for a human
  * (no trailing newline). */
 typedef void (*iotls_debug_fn)(void *ctx, int level, const char *line);
+
+/* Protocol versions, as their wire values. */
+typedef enum iotls_version {
+    IOTLS_TLS_1_0 = 0x0301, /* never negotiated; named in evidence */
+    IOTLS_TLS_1_1 = 0x0302, /* never negotiated; named in evidence */
+    IOTLS_TLS_1_2 = 0x0303,
+    IOTLS_TLS_1_3 = 0x0304
+} iotls_version;
+
+/* A client certificate with its chain and private key (see cred.h). */
+typedef struct iotls_cred iotls_cred;
 
 typedef enum iotls_sni_mode {
     IOTLS_SNI_FROM_HOST = 0, /* default: the host dialed (none for an IP literal) */
@@ -71,18 +81,18 @@ typedef struct iotls_conf {
     uint32_t handshake_timeout_ms;
     uint32_t read_timeout_ms;
     uint32_t write_timeout_ms;
-    const int *ciphersuites;   /* 0-terminated IANA ids as Mbed TLS ints */
-    const mbedtls_ecp_group_id *groups; /* MBEDTLS_ECP_DP_NONE-terminated */
-    int min_minor;             /* MBEDTLS_SSL_MINOR_VERSION_x; default 3 */
-    int max_minor;
+    const uint16_t *ciphersuites; /* IANA suite ids, 0-terminated, TLS 1.3 and
+                                     1.2 in one list; NULL: the defaults */
+    const uint16_t *groups;    /* IANA NamedGroup ids, 0-terminated; NULL: defaults */
+    const uint16_t *sig_algs;  /* IANA SignatureScheme ids, 0-terminated; NULL:
+                                  defaults (SHA-256 or better) */
+    iotls_version min_version; /* default IOTLS_TLS_1_2 */
+    iotls_version max_version; /* default IOTLS_TLS_1_3 */
     const char **alpn;         /* NULL-terminated, or NULL */
-    mbedtls_x509_crt *client_cert;  /* optional client authentication */
-    mbedtls_pk_context *client_key;
+    const iotls_cred *client;  /* optional client authentication */
     int debug_level;           /* 0 (off) .. 4 (everything) */
     iotls_debug_fn debug_fn;
     void *debug_ctx;
-    const int *sig_hashes;     /* MBEDTLS_MD_*, MBEDTLS_MD_NONE-terminated; NULL:
-                                  SHA-256, SHA-384, SHA-512 (added for the probe) */
     uint32_t connect_total_ms; /* bound on all of iotls_conn_connect(): DNS, TCP
                                   and handshake together; 0: none (default) */
 } iotls_conf;
@@ -95,12 +105,13 @@ typedef struct iotls_timings {
     uint32_t first_byte_ms; /* first application byte read; 0 until then */
 } iotls_timings;
 
+/* The Mbed TLS contexts of a connection: private, allocated by
+ * iotls_conn_setup() (src/engine.h). */
+typedef struct iotls_engine iotls_engine;
+
 typedef struct iotls_conn {
     const iotls_conf *conf;
-    mbedtls_ssl_context ssl;
-    mbedtls_ssl_config ssl_conf;
-    mbedtls_entropy_context entropy;
-    mbedtls_ctr_drbg_context drbg;
+    iotls_engine *eng;         /* private: SSL context, config, RNG */
     iotls_port_sock *sock;
     int state;                 /* private: see src/conn.c */
     uint64_t t0_ms;            /* iotls_port_now_ms() at connect start */
@@ -138,20 +149,34 @@ void iotls_conf_set_timeouts(iotls_conf *conf, uint32_t connect_ms, uint32_t han
  * of the per-phase timeouts, e.g. for curl's --max-time. 0: no bound. The
  * phase that runs out reports its own timeout. */
 void iotls_conf_set_connect_total(iotls_conf *conf, uint32_t total_ms);
-void iotls_conf_set_ciphersuites(iotls_conf *conf, const int *suites);
-void iotls_conf_set_groups(iotls_conf *conf, const mbedtls_ecp_group_id *groups);
-void iotls_conf_set_versions(iotls_conf *conf, int min_minor, int max_minor);
+/*
+ * Lists are IANA code points, 0-terminated, and must outlive the
+ * connections (they are not copied). NULL restores the default. Suites
+ * take TLS 1.3 ids (0x1301..) and TLS 1.2 ids (0xc02b..) in one list, in
+ * order of preference. Returns IOTLS_OK, or IOTLS_ERR_USAGE when the list
+ * is empty or names something this build does not implement (then nothing
+ * is changed).
+ */
+int iotls_conf_set_ciphersuites(iotls_conf *conf, const uint16_t *suites);
+int iotls_conf_set_groups(iotls_conf *conf, const uint16_t *groups);
+/* signature_algorithms. Widening it to SHA-1 schemes is for diagnosis
+ * (iotls diagnose). */
+int iotls_conf_set_sig_algs(iotls_conf *conf, const uint16_t *sig_algs);
+/* Versions offered: min..max. IOTLS_ERR_USAGE when min > max or either is
+ * not TLS 1.2 or 1.3 (TLS 1.0/1.1 are never offered). */
+int iotls_conf_set_versions(iotls_conf *conf, iotls_version min, iotls_version max);
 void iotls_conf_set_alpn(iotls_conf *conf, const char **protos);
-void iotls_conf_set_client_cert(iotls_conf *conf, mbedtls_x509_crt *cert, mbedtls_pk_context *key);
-/* The hashes offered in signature_algorithms (MBEDTLS_MD_NONE-terminated;
- * NULL: the default, SHA-256 or better). Widening it to SHA-1 is for
- * diagnosis (iotls diagnose); the list must outlive the connection. */
-void iotls_conf_set_sig_hashes(iotls_conf *conf, const int *hashes);
+/* Present this certificate when the server asks; NULL: none. */
+void iotls_conf_set_client_cred(iotls_conf *conf, const iotls_cred *cred);
 void iotls_conf_set_debug(iotls_conf *conf, int level, iotls_debug_fn fn, void *ctx);
 
-/* The defaults, for reports: 0-terminated / NONE-terminated lists. */
-const int *iotls_default_ciphersuites(void);
-const mbedtls_ecp_group_id *iotls_default_groups(void);
+/* The defaults and what this build implements, for reports and option
+ * parsing: 0-terminated IANA lists. */
+const uint16_t *iotls_default_ciphersuites(void);
+const uint16_t *iotls_default_groups(void);
+const uint16_t *iotls_default_sig_algs(void);
+const uint16_t *iotls_supported_ciphersuites(void);
+const uint16_t *iotls_supported_groups(void);
 
 /* ---- connection ---- */
 
@@ -172,20 +197,39 @@ void iotls_conn_free(iotls_conn *c);
 const iotls_error *iotls_conn_error(const iotls_conn *c);
 
 /* What was negotiated; valid after a successful connect. */
-const char *iotls_conn_version(const iotls_conn *c);      /* "TLSv1.2" */
-const char *iotls_conn_ciphersuite(const iotls_conn *c);  /* Mbed TLS name */
+const char *iotls_conn_version(const iotls_conn *c);      /* "TLSv1.3" */
+iotls_version iotls_conn_version_id(const iotls_conn *c); /* 0 before a handshake */
+const char *iotls_conn_ciphersuite(const iotls_conn *c);  /* IANA name, e.g.
+                                                             "TLS_AES_128_GCM_SHA256" */
+uint16_t iotls_conn_ciphersuite_id(const iotls_conn *c);  /* IANA id, 0 unknown */
 uint16_t iotls_conn_group(const iotls_conn *c);           /* IANA group id, 0 unknown */
+uint16_t iotls_conn_sig_alg(const iotls_conn *c);         /* IANA SignatureScheme the
+                                                             server signed with, 0 unknown */
 const char *iotls_conn_alpn(const iotls_conn *c);         /* NULL if none */
 const char *iotls_conn_sni(const iotls_conn *c);          /* SNI sent, NULL if none */
 const char *iotls_conn_verify_name(const iotls_conn *c);  /* name checked */
-const mbedtls_x509_crt *iotls_conn_peer_chain(const iotls_conn *c);
+/* The certificates the server sent, leaf first (kept after a failed
+ * verification too): the i-th one's DER and its length, or NULL past the
+ * end. */
+const unsigned char *iotls_conn_peer_cert(const iotls_conn *c, size_t i, size_t *der_len);
 uint32_t iotls_conn_verify_result(const iotls_conn *c);
 const iotls_timings *iotls_conn_timings(const iotls_conn *c);
 
+/* For experts: the underlying mbedtls_ssl_context (Mbed TLS 3.6), NULL
+ * before iotls_conn_setup(). Cast it after including "mbedtls/ssl.h";
+ * changing its configuration voids iotls's defaults and diagnosis. */
+void *iotls_conn_mbedtls_ssl(iotls_conn *c);
+
 /* ---- names of wire values, for reports ---- */
-const char *iotls_group_name(uint16_t iana_id);          /* "x25519", "secp256r1" */
-const char *iotls_suite_name(uint16_t iana_id);          /* Mbed TLS name or "0xc02b" style NULL */
+const char *iotls_group_name(uint16_t iana_id);          /* "x25519", "secp256r1"; NULL unknown */
+const char *iotls_suite_name(uint16_t iana_id);          /* IANA name; NULL unknown */
+const char *iotls_sig_alg_name(uint16_t iana_id);        /* "ecdsa_secp256r1_sha256"; NULL unknown */
 const char *iotls_version_name(uint16_t wire_version);   /* "TLSv1.2" */
+/* Reverse lookups for option parsing: IANA or OpenSSL spelling of a suite
+ * ("TLS_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"), group
+ * ("x25519", "P-256", "prime256v1", "secp256r1"). 0 when unknown. */
+uint16_t iotls_suite_from_name(const char *name);
+uint16_t iotls_group_from_name(const char *name);
 
 #ifdef __cplusplus
 }

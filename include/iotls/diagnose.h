@@ -26,8 +26,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mbedtls/x509_crt.h"
-
 #include "iotls/config.h"
 #include "iotls/error.h"
 #include "iotls/trust.h"
@@ -129,11 +127,14 @@ typedef struct iotls_diagnosis {
     char doc[48]; /* "docs/causes/<cause>.md" */
 } iotls_diagnosis;
 
+struct iotls_conn;
+
 /* What the diagnosis needs besides the iotls_error. */
 typedef struct iotls_diag_input {
     const char *host;                   /* as dialed; NULL: take the error's host */
     const iotls_trust *trust;           /* the store used, or NULL if unknown */
-    const mbedtls_x509_crt *peer_chain; /* iotls_conn_peer_chain(), NULL if none */
+    const struct iotls_conn *conn;      /* the failed connection, for the
+                                         certificates the server sent; NULL if none */
     int64_t build_time;                 /* s since 1970 of the build (see
                                          iotls_build_time()); 0: unknown. A wall
                                          clock before it is not set. */
@@ -170,7 +171,7 @@ int64_t iotls_build_time(const char *date);
  * Diagnose e. in may be NULL (then only e is used). Returns 1 and fills
  * *out when e is a failure; 0 when e->code is IOTLS_OK (out->cause is then
  * IOTLS_CAUSE_NONE, certainty IOTLS_DIAG_NONE); IOTLS_ERR_USAGE if e or out
- * is NULL. Never allocates; reads in->trust and in->peer_chain only.
+ * is NULL. Never allocates; reads in->trust and in->conn only.
  */
 int iotls_diagnose(const iotls_error *e, const iotls_diag_input *in, iotls_diagnosis *out);
 

@@ -48,6 +48,10 @@ typedef enum iotls_err {
     IOTLS_ERR_TRUST_EMPTY = -5,      /* no usable trusted certificate */
     IOTLS_ERR_TRUST_READ = -6,       /* trust file or directory unreadable */
     IOTLS_ERR_CONFIG = -7,           /* Mbed TLS refused the configuration */
+    IOTLS_ERR_CRED_CERT = -8,        /* client certificate does not parse */
+    IOTLS_ERR_CRED_KEY = -9,         /* client key does not parse */
+    IOTLS_ERR_CRED_MISMATCH = -12,   /* client key does not belong to its certificate */
+    IOTLS_ERR_CRED_PASSWORD = -13,   /* client key: wrong or missing password */
 
     /* dns */
     IOTLS_ERR_DNS = -10,             /* name does not resolve */
@@ -88,7 +92,7 @@ typedef enum iotls_err {
 } iotls_err;
 
 /* Verify flags iotls adds to Mbed TLS's MBEDTLS_X509_BADCERT_* bits; they sit
- * in bits Mbed TLS 2.28 does not use. */
+ * in bits Mbed TLS 3.6 does not use. */
 #define IOTLS_BADCERT_IP_MISMATCH 0x40000000u /* dialed IP not in iPAddress SANs */
 
 /* TLS alert descriptions that matter here (RFC 8446 section 6, RFC 5246). */

@@ -10,6 +10,7 @@
 #include "iotls/port.h"
 #include "iotls/addr.h"
 #include "iotls/trust.h"
+#include "iotls/cred.h"
 #include "iotls/conn.h"
 #include "iotls/diagnose.h"
 #include "iotls/probe.h"

@@ -13,8 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mbedtls/x509_crt.h"
-
 #include "iotls/config.h"
 #include "iotls/error.h"
 
@@ -32,7 +30,8 @@ typedef struct iotls_trust_issue {
 } iotls_trust_issue;
 
 typedef struct iotls_trust {
-    mbedtls_x509_crt certs;   /* the loaded chain of trusted certificates */
+    void *certs;              /* private: the parsed certificates (Mbed TLS's
+                                 mbedtls_x509_crt list), NULL until one loads */
     uint32_t loaded;          /* certificates loaded */
     uint32_t skipped;         /* certificates that failed to load */
     uint32_t sources;         /* buffers and files read */
