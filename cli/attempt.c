@@ -7,12 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mbedtls/ecp.h"
-#include "mbedtls/md.h"
-#include "mbedtls/ssl.h"
-#include "mbedtls/ssl_ciphersuites.h"
-
 #include "session.h"
+#include "tlsopts.h"
 
 #define MAX_LIST 200
 
@@ -23,19 +19,20 @@ static const struct {
     {"none", "your settings, unchanged"},
     {"sni_host", "SNI = the dialed host"},
     {"sni_none", "no SNI"},
-    {"suites_wide", "every ECDHE/DHE/RSA suite Mbed TLS 2.28 has (AEAD and CBC)"},
-    {"groups_wide", "every curve Mbed TLS 2.28 has (secp521r1, brainpool, x448, ...)"},
-    {"sigs_wide", "signature hashes down to SHA-1"},
-    {"tls1_1", "TLS 1.1 only (with the CBC suites it needs)"},
-    {"tls1_0", "TLS 1.0 only (with the CBC suites it needs)"},
+    {"suites_wide", "every certificate-based suite this build has (TLS 1.3 and 1.2, AEAD and "
+                    "CBC)"},
+    {"groups_wide", "every group this build has (secp521r1, brainpool, x448, ...)"},
+    {"sigs_wide", "signature schemes down to SHA-1 (rsa_pkcs1_sha1, ecdsa_sha1), in TLS 1.2"},
+    {"versions_wide", "TLS 1.3 and 1.2, both"},
+    {"tls_max_12", "TLS 1.2 only, as --tls-max 1.2 (a hello without TLS 1.3)"},
     {"no_client_cert", "without the client certificate"},
     {"throwaway_client_cert", "with a throwaway self-signed client certificate"},
     {"probe_tls12", "hello probe: TLS 1.2 with every IANA suite and group"},
-    {"probe_mbed", "hello probe: TLS 1.2 with only the suites and groups Mbed TLS 2.28 has"},
+    {"probe_mbed", "hello probe: TLS 1.2 with only the suites and groups Mbed TLS has"},
     {"probe_tls13", "hello probe: TLS 1.3 to 1.0 with every IANA suite and group"},
     {"probe_mbed_sigs", "hello probe: TLS 1.2 with the suites, groups and signature schemes "
-                        "Mbed TLS 2.28 has"},
-    {"probe_full_sigs", "hello probe: TLS 1.2 with the suites and groups Mbed TLS 2.28 has and "
+                        "Mbed TLS offers in TLS 1.2"},
+    {"probe_full_sigs", "hello probe: TLS 1.2 with the suites and groups Mbed TLS has and "
                         "every signature scheme"},
 };
 
@@ -56,32 +53,34 @@ int iotls_cli_change_is_probe(iotls_cli_change c)
            c == IOTLS_CLI_CHANGE_PROBE_FULL_SIGS;
 }
 
-/* ---- what Mbed TLS 2.28 has ---- */
+/* ---- what this build has ---- */
 
-static int wide_suite_ok(const mbedtls_ssl_ciphersuite_t *cs)
+static int in_list(const uint16_t *l, uint16_t id)
 {
-    if (cs == NULL || cs->cipher == MBEDTLS_CIPHER_NULL)
-        return 0;
-    switch (cs->key_exchange) {
-    case MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA:
-    case MBEDTLS_KEY_EXCHANGE_ECDHE_RSA:
-    case MBEDTLS_KEY_EXCHANGE_DHE_RSA:
-    case MBEDTLS_KEY_EXCHANGE_RSA:
-        return 1;
-    default:
-        return 0; /* PSK, static ECDH, EC J-PAKE: need what a client has not */
-    }
+    for (; l && *l; l++)
+        if (*l == id)
+            return 1;
+    return 0;
 }
 
-/* Every usable certificate-based suite Mbed TLS has, 0-terminated. */
-static const int *wide_suites(void)
+/* A suite a client with a certificate-checking setup can use: not PSK
+ * (needs a shared key) and not NULL encryption. */
+static int wide_suite_ok(uint16_t id)
 {
-    static int list[MAX_LIST + 1];
+    const char *n = iotls_suite_name(id);
+    return n != NULL && strstr(n, "PSK") == NULL && strstr(n, "NULL") == NULL;
+}
+
+/* Every usable suite this build has, TLS 1.3 first as the library lists
+ * them, 0-terminated. */
+static const uint16_t *wide_suites(void)
+{
+    static uint16_t list[MAX_LIST + 1];
     static int made;
     if (!made) {
         size_t n = 0;
-        for (const int *p = mbedtls_ssl_list_ciphersuites(); *p && n < MAX_LIST; p++)
-            if (wide_suite_ok(mbedtls_ssl_ciphersuite_from_id(*p)))
+        for (const uint16_t *p = iotls_supported_ciphersuites(); p && *p && n < MAX_LIST; p++)
+            if (wide_suite_ok(*p))
                 list[n++] = *p;
         list[n] = 0;
         made = 1;
@@ -89,38 +88,52 @@ static const int *wide_suites(void)
     return list;
 }
 
-static const mbedtls_ecp_group_id *wide_groups(void)
+/* The TLS 1.2 hash/signature pairs Mbed TLS 3.6 writes: RSA PKCS#1 v1.5
+ * and ECDSA only (it has RSA-PSS in TLS 1.3 alone), each hash of the
+ * defaults, then SHA-1. */
+static size_t tls12_sigs(uint16_t *out, size_t max)
 {
-    return mbedtls_ecp_grp_id_list();
+    size_t n = 0;
+    for (const uint16_t *p = iotls_default_sig_algs(); p && *p && n < max; p++)
+        if ((*p & 0xff) == 1 || (*p & 0xff) == 3)
+            if ((*p >> 8) >= 2 && (*p >> 8) <= 6)
+                out[n++] = *p;
+    if (n < max)
+        out[n++] = 0x0203; /* ecdsa_sha1 */
+    if (n < max)
+        out[n++] = 0x0201; /* rsa_pkcs1_sha1 */
+    return n;
 }
 
-static const int *wide_hashes(void)
+/* The defaults plus the SHA-1 schemes, 0-terminated. */
+static const uint16_t *wide_sigs(void)
 {
-    static const int list[] = {
-#if defined(MBEDTLS_SHA512_C)
-        MBEDTLS_MD_SHA512, MBEDTLS_MD_SHA384,
-#endif
-#if defined(MBEDTLS_SHA256_C)
-        MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA224,
-#endif
-#if defined(MBEDTLS_SHA1_C)
-        MBEDTLS_MD_SHA1,
-#endif
-        MBEDTLS_MD_NONE};
+    static uint16_t list[40];
+    static int made;
+    if (!made) {
+        size_t n = 0;
+        for (const uint16_t *p = iotls_default_sig_algs(); p && *p && n < 36; p++)
+            list[n++] = *p;
+        list[n] = 0;
+        if (!in_list(list, 0x0203))
+            list[n++] = 0x0203;
+        list[n] = 0;
+        if (!in_list(list, 0x0201))
+            list[n++] = 0x0201;
+        list[n] = 0;
+        made = 1;
+    }
     return list;
 }
 
 int iotls_cli_mbed_has_suite(uint16_t iana)
 {
-    for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; p++)
-        if (*p == (int)iana)
-            return 1;
-    return 0;
+    return in_list(iotls_supported_ciphersuites(), iana);
 }
 
 int iotls_cli_mbed_has_group(uint16_t iana)
 {
-    return mbedtls_ecp_curve_info_from_tls_id(iana) != NULL;
+    return in_list(iotls_supported_groups(), iana);
 }
 
 const char *iotls_cli_suite_text(uint16_t iana, char *buf, size_t len)
@@ -212,25 +225,32 @@ static int mbed_attempt(iotls_cli_attempt_ctx *x, iotls_cli_change change, iotls
         if (o->no_sni)
             iotls_conf_disable_sni(&conf);
     }
+    /* the user's offer (--tlsv1.3, --ciphers ...), unless that is the change */
+    if (iotls_cli_tls_apply(&o->tls, &conf) != IOTLS_OK)
+        return -1;
     switch (change) {
     case IOTLS_CLI_CHANGE_SUITES_WIDE:
-        iotls_conf_set_ciphersuites(&conf, wide_suites());
+        if (iotls_conf_set_ciphersuites(&conf, wide_suites()) != IOTLS_OK)
+            return -1;
         break;
     case IOTLS_CLI_CHANGE_GROUPS_WIDE:
-        iotls_conf_set_groups(&conf, wide_groups());
+        if (iotls_conf_set_groups(&conf, iotls_supported_groups()) != IOTLS_OK)
+            return -1;
         break;
     case IOTLS_CLI_CHANGE_SIGS_WIDE:
-        iotls_conf_set_sig_hashes(&conf, wide_hashes());
+        /* SHA-1 signatures exist in TLS 1.2 only, and Mbed TLS 3.6 drops
+         * them from a ClientHello that also offers TLS 1.3 */
+        if (iotls_conf_set_sig_algs(&conf, wide_sigs()) != IOTLS_OK ||
+            iotls_conf_set_versions(&conf, IOTLS_TLS_1_2, IOTLS_TLS_1_2) != IOTLS_OK)
+            return -1;
         break;
-    case IOTLS_CLI_CHANGE_TLS1_1:
-    case IOTLS_CLI_CHANGE_TLS1_0:
-        /* AEAD suites exist only in TLS 1.2: an older version needs CBC */
-        iotls_conf_set_ciphersuites(&conf, wide_suites());
-        iotls_conf_set_versions(&conf,
-                                change == IOTLS_CLI_CHANGE_TLS1_1 ? MBEDTLS_SSL_MINOR_VERSION_2
-                                                                  : MBEDTLS_SSL_MINOR_VERSION_1,
-                                change == IOTLS_CLI_CHANGE_TLS1_1 ? MBEDTLS_SSL_MINOR_VERSION_2
-                                                                  : MBEDTLS_SSL_MINOR_VERSION_1);
+    case IOTLS_CLI_CHANGE_VERSIONS_WIDE:
+        if (iotls_conf_set_versions(&conf, IOTLS_TLS_1_2, IOTLS_TLS_1_3) != IOTLS_OK)
+            return -1;
+        break;
+    case IOTLS_CLI_CHANGE_TLS_MAX_12:
+        if (iotls_conf_set_versions(&conf, IOTLS_TLS_1_2, IOTLS_TLS_1_2) != IOTLS_OK)
+            return -1;
         break;
     case IOTLS_CLI_CHANGE_NO_CLIENT_CERT:
         cert = NULL;
@@ -244,21 +264,19 @@ static int mbed_attempt(iotls_cli_attempt_ctx *x, iotls_cli_change change, iotls
         break;
     }
     if (cert != NULL)
-        iotls_conf_set_client_cert(&conf, &cert->crt, &cert->key);
+        iotls_conf_set_client_cred(&conf, &cert->cred);
 
     iotls_conn_init(&c);
     a->ran = 1;
     if (iotls_conn_setup(&c, &conf) == IOTLS_OK &&
         iotls_conn_connect(&c, o->url.host, o->url.port) == IOTLS_OK) {
         a->ok = 1;
-        a->suite = 0;
-        for (const int *p = mbedtls_ssl_list_ciphersuites(); *p; p++)
-            if (iotls_conn_ciphersuite(&c) != NULL &&
-                strcmp(mbedtls_ssl_get_ciphersuite_name(*p), iotls_conn_ciphersuite(&c)) == 0)
-                a->suite = (uint16_t)*p;
+        a->suite = iotls_conn_ciphersuite_id(&c);
         a->group = iotls_conn_group(&c);
-        a->sig_alg = c.err.wire.ske_sig_alg;
-        a->version = (uint16_t)(0x0300 | (unsigned)c.ssl.minor_ver);
+        a->sig_alg = iotls_conn_sig_alg(&c);
+        if (a->sig_alg == 0)
+            a->sig_alg = iotls_conn_error(&c)->wire.ske_sig_alg;
+        a->version = (uint16_t)iotls_conn_version_id(&c);
         snprintf(a->result, sizeof a->result, "connected: %s, %s%s%s",
                  iotls_conn_version(&c) ? iotls_conn_version(&c) : "?",
                  iotls_conn_ciphersuite(&c) ? iotls_conn_ciphersuite(&c) : "?",
@@ -279,19 +297,6 @@ static int mbed_attempt(iotls_cli_attempt_ctx *x, iotls_cli_change change, iotls
 }
 
 /* ---- the hello probe ---- */
-
-/* The TLS 1.2 HashAlgorithm code of an Mbed TLS hash (RFC 5246 7.4.1.4.1). */
-static unsigned tls_hash_id(int md)
-{
-    switch (md) {
-    case MBEDTLS_MD_SHA1: return 2;
-    case MBEDTLS_MD_SHA224: return 3;
-    case MBEDTLS_MD_SHA256: return 4;
-    case MBEDTLS_MD_SHA384: return 5;
-    case MBEDTLS_MD_SHA512: return 6;
-    default: return 0;
-    }
-}
 
 static int probe_attempt(iotls_cli_attempt_ctx *x, iotls_cli_change change, iotls_cli_attempt *a,
                          uint32_t ct, uint32_t hs)
@@ -327,24 +332,18 @@ static int probe_attempt(iotls_cli_attempt_ctx *x, iotls_cli_change change, iotl
         offer.n_versions = 1;
     }
     if (change == IOTLS_CLI_CHANGE_PROBE_MBED_SIGS) {
-        /* What Mbed TLS 2.28 writes in TLS 1.2: each hash with ECDSA and
-         * RSA PKCS#1 v1.5 (ssl_write_signature_algorithms_ext); no PSS. */
-        const int *h;
-        for (h = wide_hashes(); *h != MBEDTLS_MD_NONE && nsig + 2 <= 16; h++) {
-            uint16_t hash = (uint16_t)(tls_hash_id(*h) << 8);
-            sigs[nsig++] = (uint16_t)(hash | MBEDTLS_SSL_SIG_ECDSA);
-            sigs[nsig++] = (uint16_t)(hash | MBEDTLS_SSL_SIG_RSA);
-        }
+        nsig = tls12_sigs(sigs, sizeof sigs / sizeof sigs[0]);
         offer.sig_algs = sigs;
         offer.n_sig_algs = nsig;
     }
     if (change == IOTLS_CLI_CHANGE_PROBE_MBED || change == IOTLS_CLI_CHANGE_PROBE_MBED_SIGS ||
         change == IOTLS_CLI_CHANGE_PROBE_FULL_SIGS) {
-        for (const int *p = mbedtls_ssl_list_ciphersuites(); *p && ns < MAX_LIST; p++)
-            suites[ns++] = (uint16_t)*p;
-        for (const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_list();
-             ci->grp_id != MBEDTLS_ECP_DP_NONE && ng < 64; ci++)
-            groups[ng++] = ci->tls_id;
+        /* a TLS 1.2 hello: the build's TLS 1.2 suites (no 0x13xx) */
+        for (const uint16_t *p = iotls_supported_ciphersuites(); p && *p && ns < MAX_LIST; p++)
+            if ((*p >> 8) != 0x13)
+                suites[ns++] = *p;
+        for (const uint16_t *p = iotls_supported_groups(); p && *p && ng < 64; p++)
+            groups[ng++] = *p;
         offer.suites = suites;
         offer.n_suites = ns;
         offer.groups = groups;

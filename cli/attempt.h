@@ -1,15 +1,15 @@
 /*
  * One attempt of `iotls diagnose`: a connection with the user's settings
  * and exactly one thing changed, or a hand-built ClientHello (the hello
- * probe) where Mbed TLS 2.28 cannot make the offer. Each attempt is one
- * TCP connection with its own timeouts.
+ * probe) where Mbed TLS cannot make the offer. Each attempt is one TCP
+ * connection with its own timeouts.
  */
 #ifndef IOTLS_CLI_ATTEMPT_H
 #define IOTLS_CLI_ATTEMPT_H
 
 #include <stdint.h>
 
-#include "mbedtls/ctr_drbg.h"
+#include "mbedtls/ctr_drbg.h" /* the probe's random bytes: the tool's own RNG */
 #include "mbedtls/entropy.h"
 
 #include "iotls/iotls.h"
@@ -23,15 +23,18 @@ typedef enum iotls_cli_change {
     IOTLS_CLI_CHANGE_NONE = 0,       /* the user's settings: the reproduction */
     IOTLS_CLI_CHANGE_SNI_HOST,       /* SNI = the dialed host */
     IOTLS_CLI_CHANGE_SNI_NONE,       /* no SNI */
-    IOTLS_CLI_CHANGE_SUITES_WIDE,    /* every ECDHE/DHE/RSA suite Mbed TLS has, AEAD and CBC */
-    IOTLS_CLI_CHANGE_GROUPS_WIDE,    /* every curve Mbed TLS has */
-    IOTLS_CLI_CHANGE_SIGS_WIDE,      /* signature hashes down to SHA-1 */
-    IOTLS_CLI_CHANGE_TLS1_1,         /* TLS 1.1 only (with the CBC suites it needs) */
-    IOTLS_CLI_CHANGE_TLS1_0,         /* TLS 1.0 only (same) */
+    IOTLS_CLI_CHANGE_SUITES_WIDE,    /* every certificate-based suite of this build, TLS 1.3
+                                        and 1.2, AEAD and CBC */
+    IOTLS_CLI_CHANGE_GROUPS_WIDE,    /* every group of this build */
+    IOTLS_CLI_CHANGE_SIGS_WIDE,      /* the default signature schemes plus the SHA-1 ones */
+    IOTLS_CLI_CHANGE_VERSIONS_WIDE,  /* TLS 1.3 and 1.2 (after --tlsv1.3 or --tls-max 1.2);
+                                        Mbed TLS 3.6 has no TLS 1.0/1.1 to retry with */
+    IOTLS_CLI_CHANGE_TLS_MAX_12,     /* TLS 1.2 only, as --tls-max 1.2: servers intolerant
+                                        of a ClientHello that offers TLS 1.3 */
     IOTLS_CLI_CHANGE_NO_CLIENT_CERT, /* without the --cert certificate */
     IOTLS_CLI_CHANGE_THROWAWAY_CERT, /* with a self-signed certificate made here */
     IOTLS_CLI_CHANGE_PROBE_TLS12,    /* hello probe: TLS 1.2, every IANA suite and group */
-    IOTLS_CLI_CHANGE_PROBE_MBED,     /* hello probe: TLS 1.2, only what Mbed TLS 2.28 has */
+    IOTLS_CLI_CHANGE_PROBE_MBED,     /* hello probe: TLS 1.2, only what this build has */
     IOTLS_CLI_CHANGE_PROBE_TLS13,    /* hello probe: TLS 1.3 to 1.0, every IANA list */
     IOTLS_CLI_CHANGE_PROBE_MBED_SIGS, /* hello probe: TLS 1.2, Mbed TLS's suites, groups and
                                          signature schemes: its best offer */
@@ -46,7 +49,7 @@ typedef struct iotls_cli_attempt {
     int code;                      /* iotls_err of a failed Mbed TLS attempt, else 0 */
     int alert_level, alert;        /* alert received, -1 none */
     uint16_t version, suite, group; /* negotiated (or chosen by the server, for a probe) */
-    uint16_t sig_alg;              /* scheme of the ServerKeyExchange signature, 0 unknown */
+    uint16_t sig_alg;              /* scheme the server signed with, 0 unknown */
     int cert_request;              /* the server asked for a client certificate */
     int probe_outcome;             /* iotls_probe_outcome, probes only */
     char error[48];                /* error name ("alert_received", probe outcome), "" */
@@ -84,7 +87,7 @@ const char *iotls_cli_change_text(iotls_cli_change c);
 /* Whether the change is a hello probe. */
 int iotls_cli_change_is_probe(iotls_cli_change c);
 
-/* Mbed TLS 2.28 can negotiate this suite / group (TLS 1.2 and below). */
+/* This build can negotiate this suite / group (iotls_supported_*). */
 int iotls_cli_mbed_has_suite(uint16_t iana);
 int iotls_cli_mbed_has_group(uint16_t iana);
 /* Name of a suite or group for people, including TLS 1.3 suites and

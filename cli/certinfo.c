@@ -1,5 +1,5 @@
 /*
- * Certificate descriptions. Mbed TLS 2.28 keeps every subjectAltName entry
+ * Certificate descriptions. Mbed TLS keeps every subjectAltName entry
  * raw, tagged with its GeneralName type; DNS and IP entries are decoded
  * here (the IP ones are what iotls matches for IP-literal hosts).
  */
@@ -75,7 +75,8 @@ static void describe_key(const mbedtls_pk_context *pk, char *out, size_t outlen)
     if (t == MBEDTLS_PK_RSA || t == MBEDTLS_PK_RSASSA_PSS) {
         snprintf(out, outlen, "RSA %u", (unsigned)mbedtls_pk_get_bitlen(pk));
     } else if (t == MBEDTLS_PK_ECKEY || t == MBEDTLS_PK_ECKEY_DH || t == MBEDTLS_PK_ECDSA) {
-        const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_info_from_grp_id(mbedtls_pk_ec(*pk)->grp.id);
+        const mbedtls_ecp_curve_info *ci =
+            mbedtls_ecp_curve_info_from_grp_id(mbedtls_ecp_keypair_get_group_id(mbedtls_pk_ec(*pk)));
         if (ci)
             snprintf(out, outlen, "EC %s", ci->name);
         else
@@ -85,10 +86,34 @@ static void describe_key(const mbedtls_pk_context *pk, char *out, size_t outlen)
     }
 }
 
+/* The signatureAlgorithm OID after tbsCertificate (RFC 5280 4.1.1.2):
+ * Mbed TLS 3.6 keeps its own copy private, the DER is public. */
+static int outer_sig_oid(const mbedtls_x509_crt *crt, mbedtls_x509_buf *oid)
+{
+    unsigned char *p = crt->raw.p, *end = crt->raw.p + crt->raw.len;
+    size_t len;
+
+    if (p == NULL ||
+        mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+        return -1;
+    end = p + len;
+    if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+        return -1;
+    p += len; /* tbsCertificate */
+    if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) ||
+        mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_OID))
+        return -1;
+    oid->tag = MBEDTLS_ASN1_OID;
+    oid->len = len;
+    oid->p = p;
+    return 0;
+}
+
 void iotls_cli_certinfo_get(const mbedtls_x509_crt *crt, iotls_cli_certinfo *info)
 {
     const mbedtls_x509_sequence *s;
     const char *desc = NULL;
+    mbedtls_x509_buf oid;
 
     memset(info, 0, sizeof *info);
     if (mbedtls_x509_dn_gets(info->subject, sizeof info->subject, &crt->subject) < 0)
@@ -105,8 +130,29 @@ void iotls_cli_certinfo_get(const mbedtls_x509_crt *crt, iotls_cli_certinfo *inf
         info->total_san++;
     }
     describe_key(&crt->pk, info->key, sizeof info->key);
-    if (mbedtls_oid_get_sig_alg_desc(&crt->sig_oid, &desc) == 0 && desc)
+    if (outer_sig_oid(crt, &oid) == 0 && mbedtls_oid_get_sig_alg_desc(&oid, &desc) == 0 && desc)
         snprintf(info->sig_alg, sizeof info->sig_alg, "%s", desc);
     else
         snprintf(info->sig_alg, sizeof info->sig_alg, "?");
+}
+
+int iotls_cli_certinfo_der(const unsigned char *der, size_t len, iotls_cli_certinfo *info)
+{
+    mbedtls_x509_crt crt;
+    int ret;
+
+    mbedtls_x509_crt_init(&crt);
+    ret = mbedtls_x509_crt_parse_der(&crt, der, len);
+    if (ret == 0) {
+        iotls_cli_certinfo_get(&crt, info);
+    } else {
+        memset(info, 0, sizeof *info);
+        snprintf(info->subject, sizeof info->subject, "? (does not parse: mbedtls -0x%04X)",
+                 0u - (unsigned)ret);
+        strcpy(info->issuer, "?");
+        strcpy(info->key, "?");
+        strcpy(info->sig_alg, "?");
+    }
+    mbedtls_x509_crt_free(&crt);
+    return ret == 0 ? 0 : -1;
 }

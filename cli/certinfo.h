@@ -29,6 +29,11 @@ typedef struct iotls_cli_certinfo {
 /* Fills info from crt. Cannot fail: what cannot be read is left "" or "?". */
 void iotls_cli_certinfo_get(const mbedtls_x509_crt *crt, iotls_cli_certinfo *info);
 
+/* The same from one DER certificate (iotls_conn_peer_cert()). Returns 0, or
+ * -1 when it does not parse (info then says "?" with the reason as
+ * subject). */
+int iotls_cli_certinfo_der(const unsigned char *der, size_t len, iotls_cli_certinfo *info);
+
 /* Formats an mbedtls_x509_time as YYYY-MM-DDTHH:MM:SSZ. */
 void iotls_cli_certinfo_time(const mbedtls_x509_time *t, char *buf, size_t len);
 

@@ -1,15 +1,13 @@
 /*
  * `iotls diagnose HOST[:PORT]`: the active probe. Reproduce the failure with
  * the user's settings; if it fails, retry with one change at a time (the
- * passive diagnosis' candidates first) and, where Mbed TLS 2.28 cannot make
+ * passive diagnosis' candidates first) and, where Mbed TLS cannot make
  * the offer, send hand-built ClientHellos; the change that made it work is
  * the confirmed cause. At most IOTLS_CLI_DIAG_MAX_CONN connections, each
  * with its own timeouts.
  */
 #include <stdio.h>
 #include <string.h>
-
-#include "mbedtls/ssl.h"
 
 #include "attempt.h"
 #include "cmd.h"
@@ -19,6 +17,7 @@
 #include "json.h"
 #include "report.h"
 #include "session.h"
+#include "tlsopts.h"
 
 #define IOTLS_CLI_DIAG_MAX_CONN 12
 #define RETRY_CONNECT_MS 5000u
@@ -44,6 +43,11 @@ static int in_plan(const iotls_cli_change *p, size_t n, iotls_cli_change c)
 static void plan_add(iotls_cli_change *p, size_t *n, size_t max, iotls_cli_change c,
                      const int *usable)
 {
+    /* sigs_wide offers TLS 1.2 only (SHA-1 schemes exist nowhere else):
+     * TLS 1.2 alone goes first, or a server intolerant of TLS 1.3 would
+     * pass for one that wants SHA-1 */
+    if (c == IOTLS_CLI_CHANGE_SIGS_WIDE && usable[IOTLS_CLI_CHANGE_TLS_MAX_12])
+        plan_add(p, n, max, IOTLS_CLI_CHANGE_TLS_MAX_12, usable);
     if (*n < max && usable[c] && !in_plan(p, *n, c))
         p[(*n)++] = c;
 }
@@ -56,8 +60,8 @@ static size_t plan(const iotls_cli_opts *o, const iotls_cli_result *r, const iot
         IOTLS_CLI_CHANGE_SNI_HOST,       IOTLS_CLI_CHANGE_SNI_NONE,
         IOTLS_CLI_CHANGE_NO_CLIENT_CERT, IOTLS_CLI_CHANGE_THROWAWAY_CERT,
         IOTLS_CLI_CHANGE_SUITES_WIDE,    IOTLS_CLI_CHANGE_GROUPS_WIDE,
-        IOTLS_CLI_CHANGE_SIGS_WIDE,      IOTLS_CLI_CHANGE_TLS1_1,
-        IOTLS_CLI_CHANGE_TLS1_0};
+        IOTLS_CLI_CHANGE_TLS_MAX_12,     IOTLS_CLI_CHANGE_SIGS_WIDE,
+        IOTLS_CLI_CHANGE_VERSIONS_WIDE};
     int usable[IOTLS_CLI_CHANGE_END] = {0};
     const iotls_error *e = &r->err;
     iotls_addr tmp;
@@ -80,12 +84,13 @@ static size_t plan(const iotls_cli_opts *o, const iotls_cli_result *r, const iot
         usable[IOTLS_CLI_CHANGE_SUITES_WIDE] = 1;
         usable[IOTLS_CLI_CHANGE_GROUPS_WIDE] = 1;
         usable[IOTLS_CLI_CHANGE_SIGS_WIDE] = 1;
-#if defined(MBEDTLS_SSL_PROTO_TLS1_1)
-        usable[IOTLS_CLI_CHANGE_TLS1_1] = 1;
-#endif
-#if defined(MBEDTLS_SSL_PROTO_TLS1)
-        usable[IOTLS_CLI_CHANGE_TLS1_0] = 1;
-#endif
+        /* only a narrowed range can be widened: 3.6 has no TLS 1.0/1.1 */
+        usable[IOTLS_CLI_CHANGE_VERSIONS_WIDE] = iotls_cli_tls_versions_narrowed(&o->tls);
+        /* ... and TLS 1.2 alone, unless the server already chose TLS 1.2 (a
+         * ServerHello without supported_versions) from the full offer */
+        usable[IOTLS_CLI_CHANGE_TLS_MAX_12] =
+            !iotls_cli_tls_versions_narrowed(&o->tls) &&
+            !(e->wire.server_hello_seen && e->wire.server_hello.n_versions == 0);
     } else {
         return 0; /* DNS, TCP, not TLS, timeouts, memory: no TLS change alters them */
     }
@@ -166,7 +171,7 @@ static void run_probes(diag_run *run, iotls_cli_attempt_ctx *x)
         /* A suite and group Mbed TLS has, yet every Mbed TLS retry failed:
          * narrow it down. Mbed TLS's best offer refused, and the same
          * with every signature scheme chosen, leaves the signature
-         * schemes (RSA-PSS, EdDSA: not in Mbed TLS 2.28's TLS 1.2). */
+         * schemes (RSA-PSS, EdDSA: not in Mbed TLS 3.6's TLS 1.2). */
         if (run_one(run, x, IOTLS_CLI_CHANGE_PROBE_MBED_SIGS) == 0 && !run->server_gone)
             run_one(run, x, IOTLS_CLI_CHANGE_PROBE_FULL_SIGS);
         return;

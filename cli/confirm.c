@@ -10,8 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mbedtls/ecp.h"
-#include "mbedtls/ssl.h"
+#include "tlsopts.h"
 
 #define FIX(field, ...) line(d->field, sizeof d->field, __VA_ARGS__)
 
@@ -62,8 +61,8 @@ iotls_cause iotls_cli_change_cause(const iotls_cli_opts *o, iotls_cli_change c)
         return IOTLS_CAUSE_NO_SHARED_GROUP;
     case IOTLS_CLI_CHANGE_SIGS_WIDE:
         return IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM;
-    case IOTLS_CLI_CHANGE_TLS1_1:
-    case IOTLS_CLI_CHANGE_TLS1_0:
+    case IOTLS_CLI_CHANGE_VERSIONS_WIDE:
+    case IOTLS_CLI_CHANGE_TLS_MAX_12:
         return IOTLS_CAUSE_PROTOCOL_VERSION;
     case IOTLS_CLI_CHANGE_NO_CLIENT_CERT:
         return IOTLS_CAUSE_CLIENT_CERT_REJECTED;
@@ -116,37 +115,53 @@ static void become(iotls_diagnosis *d, iotls_cause cause, const iotls_cli_attemp
     snprintf(d->doc, sizeof d->doc, "docs/causes/%s.md", iotls_cause_name(cause));
 }
 
-static const char *curve_macro(uint16_t tls_id)
+/* Mbed TLS 3.6's name of an IANA group, for mbedtls_ssl_conf_groups(). */
+static const char *group_macro(uint16_t id)
 {
-    switch (tls_id) {
-    case 19: return "MBEDTLS_ECP_DP_SECP192R1";
-    case 21: return "MBEDTLS_ECP_DP_SECP224R1";
-    case 23: return "MBEDTLS_ECP_DP_SECP256R1";
-    case 24: return "MBEDTLS_ECP_DP_SECP384R1";
-    case 25: return "MBEDTLS_ECP_DP_SECP521R1";
-    case 18: return "MBEDTLS_ECP_DP_SECP192K1";
-    case 20: return "MBEDTLS_ECP_DP_SECP224K1";
-    case 22: return "MBEDTLS_ECP_DP_SECP256K1";
-    case 26: return "MBEDTLS_ECP_DP_BP256R1";
-    case 27: return "MBEDTLS_ECP_DP_BP384R1";
-    case 28: return "MBEDTLS_ECP_DP_BP512R1";
-    case 29: return "MBEDTLS_ECP_DP_CURVE25519";
-    case 30: return "MBEDTLS_ECP_DP_CURVE448";
-    default: return "MBEDTLS_ECP_DP_<curve>";
+    switch (id) {
+    case 0x0017: return "MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1";
+    case 0x0018: return "MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1";
+    case 0x0019: return "MBEDTLS_SSL_IANA_TLS_GROUP_SECP521R1";
+    case 0x001a: return "MBEDTLS_SSL_IANA_TLS_GROUP_BP256R1";
+    case 0x001b: return "MBEDTLS_SSL_IANA_TLS_GROUP_BP384R1";
+    case 0x001c: return "MBEDTLS_SSL_IANA_TLS_GROUP_BP512R1";
+    case 0x001d: return "MBEDTLS_SSL_IANA_TLS_GROUP_X25519";
+    case 0x001e: return "MBEDTLS_SSL_IANA_TLS_GROUP_X448";
+    case 0x0100: return "MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE2048";
+    case 0x0101: return "MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE3072";
+    case 0x0102: return "MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE4096";
+    default: return "MBEDTLS_SSL_IANA_TLS_GROUP_<group>";
     }
 }
 
-/* "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA256" -> "MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" */
+/* The config line that compiles a group in. */
+static const char *group_config(uint16_t id)
+{
+    switch (id) {
+    case 0x0017: return "MBEDTLS_ECP_DP_SECP256R1_ENABLED";
+    case 0x0018: return "MBEDTLS_ECP_DP_SECP384R1_ENABLED";
+    case 0x0019: return "MBEDTLS_ECP_DP_SECP521R1_ENABLED";
+    case 0x001a: return "MBEDTLS_ECP_DP_BP256R1_ENABLED";
+    case 0x001b: return "MBEDTLS_ECP_DP_BP384R1_ENABLED";
+    case 0x001c: return "MBEDTLS_ECP_DP_BP512R1_ENABLED";
+    case 0x001d: return "MBEDTLS_ECP_DP_CURVE25519_ENABLED";
+    case 0x001e: return "MBEDTLS_ECP_DP_CURVE448_ENABLED";
+    default: return "the group's MBEDTLS_*_ENABLED";
+    }
+}
+
+/* The Mbed TLS macro of an IANA suite: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" ->
+ * "MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_AES_128_GCM_SHA256" ->
+ * "MBEDTLS_TLS1_3_AES_128_GCM_SHA256". */
 static void suite_macro(uint16_t id, char *buf, size_t len)
 {
     char tmp[16];
     const char *n = iotls_cli_suite_text(id, tmp, sizeof tmp);
-    size_t i, o = 0;
-    o = (size_t)snprintf(buf, len, "MBEDTLS_");
-    for (i = 0; n[i] != '\0' && o + 1 < len; i++, o++)
-        buf[o] = n[i] == '-' ? '_' : n[i];
-    if (o < len)
-        buf[o] = '\0';
+
+    if ((id >> 8) == 0x13 && strncmp(n, "TLS_", 4) == 0)
+        snprintf(buf, len, "MBEDTLS_TLS1_3_%s", n + 4);
+    else
+        snprintf(buf, len, "MBEDTLS_%s", n);
 }
 
 /* Names of TLS signature schemes (RFC 8446 4.2.3; TLS 1.2 hash/sig pairs). */
@@ -189,17 +204,12 @@ static const char *scheme_family(uint16_t id)
     return "other";
 }
 
-/* The Mbed TLS hash of a TLS 1.2 hash/signature pair. */
-static const char *scheme_md_macro(uint16_t id)
+static int is_default_suite(uint16_t id)
 {
-    switch (id >> 8) {
-    case 2: return "MBEDTLS_MD_SHA1";
-    case 3: return "MBEDTLS_MD_SHA224";
-    case 4: return "MBEDTLS_MD_SHA256";
-    case 5: return "MBEDTLS_MD_SHA384";
-    case 6: return "MBEDTLS_MD_SHA512";
-    default: return "MBEDTLS_MD_SHA1 and MBEDTLS_MD_SHA224";
-    }
+    for (const uint16_t *p = iotls_default_ciphersuites(); p && *p; p++)
+        if (*p == id)
+            return 1;
+    return 0;
 }
 
 static void fix_for_change(const iotls_cli_opts *o, const iotls_cli_attempt *a, iotls_diagnosis *d)
@@ -228,41 +238,58 @@ static void fix_for_change(const iotls_cli_opts *o, const iotls_cli_attempt *a, 
         break;
     case IOTLS_CLI_CHANGE_SUITES_WIDE:
         suite_macro(a->suite, m, sizeof m);
-        FIX(fix_tool, "none: iotls offers only ECDHE with AEAD on purpose; the server must "
-                      "enable such a suite");
+        if ((a->suite >> 8) == 0x13 ? o->tls.n_suites13 > 0 : o->tls.n_suites12 > 0)
+            FIX(fix_tool, "add %s to %s%s", iotls_cli_suite_text(a->suite, b1, sizeof b1),
+                (a->suite >> 8) == 0x13 ? "--tls13-ciphers" : "--ciphers",
+                is_default_suite(a->suite) ? ", or drop the option (the defaults include it)"
+                                           : "");
+        else
+            FIX(fix_tool, "%s %s (only until the server is fixed: iotls leaves it out of its "
+                          "default offer on purpose)",
+                (a->suite >> 8) == 0x13 ? "--tls13-ciphers" : "--ciphers",
+                iotls_cli_suite_text(a->suite, b1, sizeof b1));
         FIX(fix_device, "mbedtls_ssl_conf_ciphersuites(&conf, suites) with %s (the suite the "
                         "server chose)",
             m);
-        FIX(fix_server, "enable ECDHE with AES-GCM or ChaCha20-Poly1305 (it chose %s)",
+        FIX(fix_server, "enable ECDHE with AES-GCM or ChaCha20-Poly1305, or TLS 1.3 (it chose %s)",
             iotls_cli_suite_text(a->suite, b1, sizeof b1));
         break;
     case IOTLS_CLI_CHANGE_GROUPS_WIDE:
-        FIX(fix_tool, "none: iotls offers x25519, secp256r1 and secp384r1; the server must "
-                      "accept one of them");
-        FIX(fix_device, "mbedtls_ssl_conf_curves(&conf, curves) with %s (the curve the server "
-                        "chose; MBEDTLS_ECP_DP_*_ENABLED in the config)",
-            curve_macro(a->group));
+        FIX(fix_tool, "--curves %s (the group the server chose; iotls offers x25519, "
+                      "secp256r1 and secp384r1 by default%s)",
+            iotls_cli_group_text(a->group, b2, sizeof b2),
+            o->tls.n_groups > 0 ? ", and your --curves left it out" : "");
+        FIX(fix_device, "mbedtls_ssl_conf_groups(&conf, groups) with %s (the group the server "
+                        "chose; %s in the config)",
+            group_macro(a->group), group_config(a->group));
         FIX(fix_server, "accept x25519 or secp256r1 as well as %s (OpenSSL: -groups "
                         "X25519:P-256:...)",
             iotls_cli_group_text(a->group, b2, sizeof b2));
         break;
     case IOTLS_CLI_CHANGE_SIGS_WIDE:
-        FIX(fix_tool, "none: iotls offers SHA-256 and stronger signature hashes only");
-        FIX(fix_device, "mbedtls_ssl_conf_sig_hashes(&conf, hashes) with %s added (only as a "
-                        "stopgap: SHA-1 and SHA-224 signatures are weak)",
-            a->sig_alg != 0 ? scheme_md_macro(a->sig_alg) : scheme_md_macro(0));
+        FIX(fix_tool, "none: iotls offers SHA-256 and stronger signature schemes only");
+        FIX(fix_device, "mbedtls_ssl_conf_sig_algs(&conf, sig_algs) with %s added (only as a "
+                        "stopgap: SHA-1 signatures are weak)",
+            a->sig_alg == 0x0203   ? "MBEDTLS_TLS1_3_SIG_ECDSA_SHA1"
+            : a->sig_alg == 0x0201 ? "MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA1"
+                                   : "MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA1 and "
+                                     "MBEDTLS_TLS1_3_SIG_ECDSA_SHA1");
         FIX(fix_server, "sign with SHA-256 or better (a current certificate and TLS library)");
         break;
-    case IOTLS_CLI_CHANGE_TLS1_1:
-    case IOTLS_CLI_CHANGE_TLS1_0:
-        FIX(fix_tool, "none on purpose: %s is obsolete (RFC 8996); the server must enable "
-                      "TLS 1.2",
-            a->change == IOTLS_CLI_CHANGE_TLS1_1 ? "TLS 1.1" : "TLS 1.0");
-        FIX(fix_device, "upgrade the server; only as a stopgap: mbedtls_ssl_conf_min_version("
-                        "&conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_%d); "
-                        "with CBC suites",
-            a->change == IOTLS_CLI_CHANGE_TLS1_1 ? 2 : 1);
-        FIX(fix_server, "enable TLS 1.2 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
+    case IOTLS_CLI_CHANGE_VERSIONS_WIDE:
+        FIX(fix_tool, "drop %s: the server speaks %s",
+            o->tls.min_version == 0x0304 ? "--tlsv1.3" : "--tls-max 1.2",
+            iotls_version_name(a->version) ? iotls_version_name(a->version) : "the other version");
+        FIX(fix_device, "mbedtls_ssl_conf_min_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2); "
+                        "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_3);");
+        FIX(fix_server, "nothing: the client left out the version the server speaks");
+        break;
+    case IOTLS_CLI_CHANGE_TLS_MAX_12:
+        FIX(fix_tool, "--tls-max 1.2 (until the server is fixed)");
+        FIX(fix_device, "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2);");
+        FIX(fix_server, "fix or upgrade the server (or the middlebox in front of it): a TLS 1.2 "
+                        "server must answer a hello offering TLS 1.3 with TLS 1.2 (RFC 8446 "
+                        "4.2.1, D.1)");
         break;
     case IOTLS_CLI_CHANGE_NO_CLIENT_CERT:
         FIX(fix_tool, "drop --cert/--key, or use a certificate from a CA the server trusts");
@@ -305,7 +332,7 @@ static size_t confirm_by_change(const iotls_cli_opts *o, const iotls_cli_attempt
         switch (a->change) {
         case IOTLS_CLI_CHANGE_SUITES_WIDE:
             line(d->summary, sizeof d->summary,
-                     "confirmed: with every suite Mbed TLS has, the server chose %s, which the "
+                     "confirmed: with every suite this build has, the server chose %s, which the "
                      "offer lacked: no cipher suite in common",
                      iotls_cli_suite_text(a->suite, b1, sizeof b1));
             break;
@@ -313,21 +340,26 @@ static size_t confirm_by_change(const iotls_cli_opts *o, const iotls_cli_attempt
             if (a->sig_alg != 0) {
                 line(d->summary, sizeof d->summary,
                      "confirmed: the server signs only with %s (0x%04x), a weak hash iotls does "
-                     "not offer by default; with signature hashes down to SHA-1 the handshake "
+                     "not offer by default; with signature schemes down to SHA-1 the handshake "
                      "succeeded and the server chose it",
                      scheme_name(a->sig_alg), a->sig_alg);
                 break;
             }
             line(d->summary, sizeof d->summary,
-                 "confirmed: with signature hashes down to SHA-1 the handshake succeeded: the "
-                 "server signs only with SHA-1 or SHA-224, which iotls does not offer by "
-                 "default");
+                 "confirmed: with signature schemes down to SHA-1 the handshake succeeded: the "
+                 "server signs only with SHA-1, which iotls does not offer by default");
             break;
         case IOTLS_CLI_CHANGE_GROUPS_WIDE:
             line(d->summary, sizeof d->summary,
-                     "confirmed: with every curve Mbed TLS has, the server chose %s, which the "
+                     "confirmed: with every group this build has, the server chose %s, which the "
                      "offer lacked: no group in common",
                      a->group ? iotls_cli_group_text(a->group, b2, sizeof b2) : "another curve");
+            break;
+        case IOTLS_CLI_CHANGE_TLS_MAX_12:
+            line(d->summary, sizeof d->summary,
+                 "confirmed: the server is intolerant of TLS 1.3: a hello offering TLS 1.3 "
+                 "fails, the same offer with TLS 1.2 only succeeded (%s)",
+                 a->result + (strncmp(a->result, "connected: ", 11) == 0 ? 11 : 0));
             break;
         case IOTLS_CLI_CHANGE_NO_CLIENT_CERT:
             if (by_alert) {
@@ -382,7 +414,7 @@ static const iotls_cli_attempt *find(const iotls_cli_attempt *att, size_t n, iot
     return NULL;
 }
 
-/* The hello probes: what Mbed TLS 2.28 cannot offer. */
+/* The hello probes: what Mbed TLS cannot offer. */
 static size_t confirm_by_probe(const iotls_cli_opts *o, const iotls_cli_attempt *att, size_t n,
                                iotls_diagnosis *d)
 {
@@ -393,21 +425,58 @@ static size_t confirm_by_probe(const iotls_cli_opts *o, const iotls_cli_attempt 
     char b1[16], b2[16];
 
     (void)o;
-    /* TLS 1.2 refused, TLS 1.3 chosen: only TLS 1.3. */
+    /* TLS 1.2 refused, TLS 1.0 or 1.1 chosen: Mbed TLS 3.6 has neither. */
+    if (p12 != NULL && !p12->ok && p13 != NULL && p13->ok && p13->version != 0 &&
+        p13->version < 0x0303) {
+        const char *v = iotls_version_name(p13->version) ? iotls_version_name(p13->version)
+                                                          : "an old version";
+        become(d, IOTLS_CAUSE_PROTOCOL_VERSION, att, n, i13);
+        line(d->summary, sizeof d->summary,
+             "confirmed: the server only accepts %s (it refused a TLS 1.2 hello with every "
+             "suite and group, and chose %s from a hello offering TLS 1.3 to 1.0); Mbed TLS 3.6 "
+             "implements TLS 1.2 and 1.3 only",
+             v, v);
+        FIX(fix_tool, "none on purpose: %s is obsolete (RFC 8996)", v);
+        FIX(fix_device, "none in Mbed TLS 3.6 (TLS 1.0 and 1.1 were removed): upgrade the "
+                        "server");
+        FIX(fix_server, "enable TLS 1.2 or 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
+        return i13;
+    }
+    /* TLS 1.2 refused, TLS 1.3 chosen, and every Mbed TLS attempt failed:
+     * with a suite or group this build lacks, or not offered at all. */
     if (p12 != NULL && !p12->ok && p13 != NULL && p13->ok && p13->version == 0x0304) {
+        int hrr = p13->probe_outcome == IOTLS_PROBE_HELLO_RETRY;
+        int suite_missing = !hrr && p13->suite != 0 && !iotls_cli_mbed_has_suite(p13->suite);
+        int group_missing = p13->group != 0 && !iotls_cli_mbed_has_group(p13->group);
+
+        if (suite_missing || group_missing) {
+            become(d, suite_missing ? IOTLS_CAUSE_NO_SHARED_CIPHER : IOTLS_CAUSE_NO_SHARED_GROUP,
+                   att, n, i13);
+            line(d->summary, sizeof d->summary,
+                 "confirmed: the server only accepts TLS 1.3 with %s (it refused TLS 1.2 and "
+                 "%s it from a full offer); this build of Mbed TLS does not implement it",
+                 suite_missing ? iotls_cli_suite_text(p13->suite, b1, sizeof b1)
+                               : iotls_cli_group_text(p13->group, b2, sizeof b2),
+                 hrr ? "asked for" : "chose");
+            FIX(fix_tool, "none: this build has no %s",
+                suite_missing ? iotls_cli_suite_text(p13->suite, b1, sizeof b1)
+                              : iotls_cli_group_text(p13->group, b2, sizeof b2));
+            FIX(fix_device, "none with this Mbed TLS configuration: the server must accept "
+                            "TLS_AES_128_GCM_SHA256 with x25519 or secp256r1");
+            FIX(fix_server, "accept TLS_AES_128_GCM_SHA256 and x25519 or secp256r1 as well");
+            return i13;
+        }
         become(d, IOTLS_CAUSE_PROTOCOL_VERSION, att, n, i13);
         line(d->summary, sizeof d->summary,
              "confirmed: the server only accepts TLS 1.3 (it refused a TLS 1.2 hello with every "
-             "suite and group, and %s %s from a full offer); Mbed TLS 2.28 does not implement "
-             "it",
-             p13->probe_outcome == IOTLS_PROBE_HELLO_RETRY ? "asked for TLS 1.3 with"
-                                                            : "chose TLS 1.3,",
-             p13->probe_outcome == IOTLS_PROBE_HELLO_RETRY
-                 ? iotls_cli_group_text(p13->group, b2, sizeof b2)
+             "suite and group, and %s %s from a full offer)",
+             hrr ? "asked for TLS 1.3 with" : "chose TLS 1.3,",
+             hrr ? iotls_cli_group_text(p13->group, b2, sizeof b2)
                  : iotls_cli_suite_text(p13->suite, b1, sizeof b1));
-        FIX(fix_tool, "none: iotls speaks TLS 1.2 (Mbed TLS 2.28 has no TLS 1.3)");
-        FIX(fix_device, "a TLS 1.3-only server needs Mbed TLS 3.x with MBEDTLS_SSL_PROTO_TLS1_3 "
-                        "(2.28 has none)");
+        FIX(fix_tool, "offer TLS 1.3: drop --tls-max 1.2 (iotls offers TLS 1.3 and 1.2 by "
+                      "default)");
+        FIX(fix_device, "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_3); "
+                        "with MBEDTLS_SSL_PROTO_TLS1_3 and psa_crypto_init()");
         FIX(fix_server, "enable TLS 1.2 alongside TLS 1.3 (nginx: ssl_protocols TLSv1.2 "
                         "TLSv1.3;)");
         return i13;
@@ -422,24 +491,25 @@ static size_t confirm_by_probe(const iotls_cli_opts *o, const iotls_cli_attempt 
             become(d, c, att, n, im);
             if (suite_missing) {
                 line(d->summary, sizeof d->summary,
-                         "confirmed: the server only accepts %s; Mbed TLS 2.28 does not "
-                         "implement it (it refused every suite Mbed TLS has)",
+                         "confirmed: the server only accepts %s; this build of Mbed TLS does "
+                         "not implement it (it refused every suite Mbed TLS has)",
                          iotls_cli_suite_text(p12->suite, b1, sizeof b1));
-                FIX(fix_tool, "none: Mbed TLS 2.28 has no %s",
+                FIX(fix_tool, "none: this build has no %s",
                     iotls_cli_suite_text(p12->suite, b1, sizeof b1));
-                FIX(fix_device, "none in Mbed TLS 2.28: the server must enable a suite it has "
-                                "(ECDHE with AES-GCM)");
-                FIX(fix_server, "enable ECDHE-ECDSA/RSA with AES-128-GCM (it chose %s)",
+                FIX(fix_device, "none with this Mbed TLS configuration: the server must enable "
+                                "a suite it has (ECDHE with AES-GCM, or TLS 1.3)");
+                FIX(fix_server, "enable ECDHE-ECDSA/RSA with AES-128-GCM, or TLS 1.3 (it chose "
+                                "%s)",
                     iotls_cli_suite_text(p12->suite, b1, sizeof b1));
             } else {
                 line(d->summary, sizeof d->summary,
-                         "confirmed: the server only accepts %s; Mbed TLS 2.28 does not "
-                         "implement it (it refused every curve Mbed TLS has)",
+                         "confirmed: the server only accepts %s; this build of Mbed TLS does "
+                         "not implement it in TLS 1.2 (it refused every group Mbed TLS has)",
                          iotls_cli_group_text(p12->group, b2, sizeof b2));
-                FIX(fix_tool, "none: Mbed TLS 2.28 cannot use %s in TLS",
+                FIX(fix_tool, "none: this build cannot use %s in TLS 1.2",
                     iotls_cli_group_text(p12->group, b2, sizeof b2));
-                FIX(fix_device, "none in Mbed TLS 2.28: the server must accept x25519 or "
-                                "secp256r1");
+                FIX(fix_device, "none with this Mbed TLS configuration: the server must accept "
+                                "x25519 or secp256r1");
                 FIX(fix_server, "accept x25519 or secp256r1 as well (OpenSSL: -groups "
                                 "X25519:P-256:%s)",
                     iotls_cli_group_text(p12->group, b2, sizeof b2));
@@ -460,35 +530,29 @@ static size_t confirm_by_probe(const iotls_cli_opts *o, const iotls_cli_attempt 
             become(d, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM, att, n, ifs);
             if (sa != 0)
                 line(d->summary, sizeof d->summary,
-                     "confirmed: the server requires %s signatures (%s, 0x%04x); Mbed TLS 2.28 "
-                     "does not offer %s in TLS 1.2 (it refused Mbed TLS's best offer, alert %d, "
-                     "and accepted the same offer with every signature scheme)",
+                     "confirmed: the server requires %s signatures (%s, 0x%04x) in TLS 1.2; "
+                     "Mbed TLS 3.6 does not support %s in TLS 1.2 (it refused Mbed TLS's TLS "
+                     "1.2 offer, alert %d, and accepted the same offer with every signature "
+                     "scheme)",
                      scheme_family(sa), scheme_name(sa), sa, scheme_family(sa), pms->alert);
             else
                 line(d->summary, sizeof d->summary,
-                     "confirmed: the server requires a signature scheme Mbed TLS 2.28 does not "
-                     "offer in TLS 1.2 (it refused Mbed TLS's best offer, alert %d, and "
+                     "confirmed: the server requires a signature scheme Mbed TLS 3.6 does not "
+                     "support in TLS 1.2 (it refused Mbed TLS's TLS 1.2 offer, alert %d, and "
                      "accepted the same offer with every signature scheme)",
                      pms->alert);
-            FIX(fix_tool, "none: iotls (Mbed TLS 2.28) offers only RSA PKCS#1 v1.5 and ECDSA "
-                          "signatures in TLS 1.2");
-            FIX(fix_device, "no Mbed TLS 2.28 config line adds %s to TLS 1.2; the server must "
-                            "accept rsa_pkcs1_sha256 or ecdsa_secp256r1_sha256, or move the "
-                            "device to Mbed TLS 3.x with TLS 1.3 (MBEDTLS_SSL_PROTO_TLS1_3)",
+            FIX(fix_tool, "none: in TLS 1.2 iotls (Mbed TLS 3.6) verifies only RSA PKCS#1 "
+                          "v1.5 and ECDSA signatures; it uses %s in TLS 1.3, which this server "
+                          "does not speak",
+                sa != 0 ? scheme_family(sa) : "more");
+            FIX(fix_device, "no Mbed TLS 3.6 config line adds %s to TLS 1.2; the server must "
+                            "accept rsa_pkcs1_sha256 or ecdsa_secp256r1_sha256, or enable TLS "
+                            "1.3 (MBEDTLS_SSL_PROTO_TLS1_3 on the device)",
                 sa != 0 ? scheme_family(sa) : "that scheme");
-            FIX(fix_server, "accept rsa_pkcs1_sha256 as well (OpenSSL: -sigalgs "
-                            "RSA-PSS+SHA256:RSA+SHA256:ECDSA+SHA256)");
+            FIX(fix_server, "accept rsa_pkcs1_sha256 as well, or enable TLS 1.3 (OpenSSL: "
+                            "-sigalgs RSA-PSS+SHA256:RSA+SHA256:ECDSA+SHA256)");
             return ifs;
         }
-    }
-    /* TLS 1.3 with a group only (HelloRetryRequest), TLS 1.2 refused. */
-    if (p12 != NULL && !p12->ok && p13 != NULL && p13->ok) {
-        become(d, IOTLS_CAUSE_PROTOCOL_VERSION, att, n, i13);
-        line(d->summary, sizeof d->summary,
-                 "confirmed: the server refuses TLS 1.2 and chose %s from a full offer; Mbed "
-                 "TLS 2.28 does not implement it",
-                 iotls_version_name(p13->version) ? iotls_version_name(p13->version) : "TLS 1.3");
-        return i13;
     }
     return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * From the attempts of `iotls diagnose` to a confirmed cause: which one
- * change made the connection work (or, for what Mbed TLS 2.28 cannot
+ * change made the connection work (or, for what Mbed TLS cannot
  * offer, what the server chose from a hand-built ClientHello), and the fix
  * that follows from it.
  */

@@ -1,9 +1,9 @@
 /*
  * The demo's server. Only the name IOTLS_CLI_DEMO_NAME has a certificate:
- * the SNI callback hands it out for that name and for nothing else. Without
- * a certificate no cipher suite can be chosen, and Mbed TLS answers with
- * fatal alert 40 (handshake_failure), for a wrong SNI and a missing one
- * alike, which is what the seed case's server did.
+ * the certificate callback hands it out for that name and answers anything
+ * else, a wrong SNI and a missing one alike, with fatal alert 40
+ * (handshake_failure) before any reply, which is what the seed case's
+ * server did.
  */
 #include "demo_server.h"
 
@@ -20,6 +20,7 @@
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/oid.h"
 #include "mbedtls/x509_crt.h"
+#include "psa/crypto.h"
 
 #define CA_NAME "CN=iotls demo CA,O=iotls demo"
 #define SERVER_DN "CN=" IOTLS_CLI_DEMO_NAME ",O=iotls demo"
@@ -27,8 +28,9 @@
 #define IO_TIMEOUT_MS 5000     /* per read, so a stuck client cannot hold it */
 #define MAX_CONNS 16
 
-static const mbedtls_ecp_group_id server_groups[] = {
-    MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_NONE
+static const uint16_t server_groups[] = {
+    MBEDTLS_SSL_IANA_TLS_GROUP_X25519, MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, MBEDTLS_SSL_IANA_TLS_GROUP_NONE
 };
 
 static const char page[] =
@@ -77,7 +79,7 @@ static int make_cert(iotls_cli_demo_server *s, int is_ca, int serial_no, unsigne
                      size_t pem_len)
 {
     mbedtls_x509write_cert w;
-    mbedtls_mpi serial;
+    unsigned char serial[1] = {(unsigned char)serial_no};
     char from[16], to[16];
     unsigned char san[160];
     size_t san_len;
@@ -85,16 +87,13 @@ static int make_cert(iotls_cli_demo_server *s, int is_ca, int serial_no, unsigne
     int ret;
 
     mbedtls_x509write_crt_init(&w);
-    mbedtls_mpi_init(&serial);
     utc_stamp(now - 3600, from);
     utc_stamp(now + 86400, to);
     mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
     mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
     mbedtls_x509write_crt_set_subject_key(&w, is_ca ? &s->ca_key : &s->key);
     mbedtls_x509write_crt_set_issuer_key(&w, &s->ca_key);
-    ret = mbedtls_mpi_lset(&serial, serial_no);
-    if (ret == 0)
-        ret = mbedtls_x509write_crt_set_serial(&w, &serial);
+    ret = mbedtls_x509write_crt_set_serial_raw(&w, serial, sizeof serial);
     if (ret == 0)
         ret = mbedtls_x509write_crt_set_validity(&w, from, to);
     if (ret == 0)
@@ -119,18 +118,25 @@ static int make_cert(iotls_cli_demo_server *s, int is_ca, int serial_no, unsigne
     }
     if (ret == 0)
         ret = mbedtls_x509write_crt_pem(&w, pem, pem_len, mbedtls_ctr_drbg_random, &s->drbg);
-    mbedtls_mpi_free(&serial);
     mbedtls_x509write_crt_free(&w);
     return ret;
 }
 
-static int sni_cb(void *p, mbedtls_ssl_context *ssl, const unsigned char *name, size_t len)
+/* Chooses the certificate once the ClientHello is read, before anything is
+ * sent back (TLS 1.3 and 1.2 alike): the name matches, or the answer is
+ * fatal alert 40, as the seed case's server gave it. An SNI callback would
+ * answer 112 (unrecognized_name), and with no certificate Mbed TLS 3.6's
+ * TLS 1.3 server would send alert 40 only after its EncryptedExtensions. */
+static int cert_cb(mbedtls_ssl_context *ssl)
 {
-    iotls_cli_demo_server *s = p;
-    int match = len == strlen(IOTLS_CLI_DEMO_NAME) && memcmp(name, IOTLS_CLI_DEMO_NAME, len) == 0;
+    iotls_cli_demo_server *s = mbedtls_ssl_get_user_data_p(ssl);
+    size_t len = 0;
+    const unsigned char *name = mbedtls_ssl_get_hs_sni(ssl, &len);
+    int match = name != NULL && len == strlen(IOTLS_CLI_DEMO_NAME) &&
+                memcmp(name, IOTLS_CLI_DEMO_NAME, len) == 0;
 
     pthread_mutex_lock(&s->lock);
-    if (s->n_seen > 0) {
+    if (s->n_seen > 0 && name != NULL) {
         iotls_cli_demo_seen *seen = &s->seen[s->n_seen - 1];
         size_t n = len < sizeof seen->sni - 1 ? len : sizeof seen->sni - 1;
         seen->has_sni = 1;
@@ -139,10 +145,11 @@ static int sni_cb(void *p, mbedtls_ssl_context *ssl, const unsigned char *name, 
         seen->served = match;
     }
     pthread_mutex_unlock(&s->lock);
-    /* Returning 0 without a certificate leaves no usable suite: alert 40. */
     if (match)
         return mbedtls_ssl_set_hs_own_cert(ssl, &s->chain, &s->key);
-    return 0;
+    (void)mbedtls_ssl_send_alert_message(ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                         MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+    return MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE;
 }
 
 static void serve_one(iotls_cli_demo_server *s, int fd)
@@ -164,6 +171,7 @@ static void serve_one(iotls_cli_demo_server *s, int fd)
     mbedtls_ssl_init(&ssl);
     ret = mbedtls_ssl_setup(&ssl, &s->conf);
     if (ret == 0) {
+        mbedtls_ssl_set_user_data_p(&ssl, s);
         mbedtls_ssl_set_bio(&ssl, &net, mbedtls_net_send, NULL, mbedtls_net_recv_timeout);
         do {
             ret = mbedtls_ssl_handshake(&ssl);
@@ -268,6 +276,9 @@ int iotls_cli_demo_server_start(iotls_cli_demo_server *s)
     mbedtls_x509_crt_init(&s->chain);
     mbedtls_ssl_config_init(&s->conf);
 
+    /* TLS 1.3 in Mbed TLS 3.6 runs its key schedule through PSA. */
+    if ((ret = (int)psa_crypto_init()) != 0)
+        return fail(s, "psa_crypto_init", ret);
     ret = mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy, pers, sizeof pers - 1);
     if (ret != 0)
         return fail(s, "seeding the RNG", ret);
@@ -288,11 +299,13 @@ int iotls_cli_demo_server_start(iotls_cli_demo_server *s)
         return fail(s, "mbedtls_ssl_config_defaults", ret);
     mbedtls_ssl_conf_rng(&s->conf, mbedtls_ctr_drbg_random, &s->drbg);
     mbedtls_ssl_conf_read_timeout(&s->conf, IO_TIMEOUT_MS);
-    mbedtls_ssl_conf_sni(&s->conf, sni_cb, s);
-    /* Prefer the cheap groups, as iotls does (Mbed TLS's own list starts
-     * with secp521r1). */
-    mbedtls_ssl_conf_curves(&s->conf, server_groups);
-    /* No mbedtls_ssl_conf_own_cert(): only the SNI callback gives one. */
+    mbedtls_ssl_conf_cert_cb(&s->conf, cert_cb);
+    /* Prefer the cheap groups, as iotls does. TLS 1.3 and 1.2, as the
+     * seed case's server. */
+    mbedtls_ssl_conf_groups(&s->conf, server_groups);
+    mbedtls_ssl_conf_min_tls_version(&s->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+    mbedtls_ssl_conf_max_tls_version(&s->conf, MBEDTLS_SSL_VERSION_TLS1_3);
+    /* No mbedtls_ssl_conf_own_cert(): only the certificate callback gives one. */
 
     if (listen_loopback(s) != 0)
         return -1;

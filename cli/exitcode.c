@@ -14,6 +14,10 @@ static int by_code(int err)
         return IOTLS_CLI_EXIT_USAGE;
     case IOTLS_ERR_TRUST_EMPTY:
     case IOTLS_ERR_TRUST_READ:
+    case IOTLS_ERR_CRED_CERT:
+    case IOTLS_ERR_CRED_KEY:
+    case IOTLS_ERR_CRED_MISMATCH:
+    case IOTLS_ERR_CRED_PASSWORD:
         return IOTLS_CLI_EXIT_SETUP;
     case IOTLS_ERR_DNS:
     case IOTLS_ERR_DNS_TIMEOUT:

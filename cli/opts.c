@@ -11,7 +11,8 @@
 #include "iotls/config.h"
 
 enum { O_CACERT, O_CAPATH, O_RESOLVE, O_CTIMEOUT, O_MAXTIME, O_VERBOSE, O_OUTPUT, O_INCLUDE,
-       O_SNI, O_NOSNI, O_DEBUG, O_JSON, O_HELP, O_VERSION, O_CERT, O_KEY };
+       O_SNI, O_NOSNI, O_DEBUG, O_JSON, O_HELP, O_VERSION, O_CERT, O_KEY,
+       O_PASS, O_TLS12, O_TLS13, O_TLSMAX, O_CIPHERS, O_TLS13_CIPHERS, O_CURVES };
 
 typedef struct optdef {
     const char *name;  /* long form, without "--" */
@@ -37,6 +38,13 @@ static const optdef optdefs[] = {
     {"version", 0, 0, O_VERSION},
     {"cert", 0, 1, O_CERT},
     {"key", 0, 1, O_KEY},
+    {"pass", 0, 1, O_PASS},
+    {"tlsv1.2", 0, 0, O_TLS12},
+    {"tlsv1.3", 0, 0, O_TLS13},
+    {"tls-max", 0, 1, O_TLSMAX},
+    {"ciphers", 0, 1, O_CIPHERS},
+    {"tls13-ciphers", 0, 1, O_TLS13_CIPHERS},
+    {"curves", 0, 1, O_CURVES},
 };
 #define N_OPTDEFS (sizeof optdefs / sizeof optdefs[0])
 
@@ -177,6 +185,30 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
             return bad(err, errlen, "%s: empty file name", shown);
         o->key = val;
         break;
+    case O_PASS:
+        o->pass = val; /* may be empty: a key encrypted with "" */
+        break;
+    case O_TLS12:
+    case O_TLS13:
+        /* as in curl: the minimum version */
+        o->tls.min_version = d->id == O_TLS12 ? 0x0303 : 0x0304;
+        o->tls_given = 1;
+        break;
+    case O_TLSMAX:
+        o->tls.max_version = iotls_cli_tls_version_parse(val);
+        if (o->tls.max_version == 0)
+            return bad(err, errlen, "--tls-max: \"%s\" is not a TLS version this tool offers "
+                       "(1.2 or 1.3)", val);
+        o->tls_given = 1;
+        break;
+    case O_CIPHERS:
+    case O_TLS13_CIPHERS:
+    case O_CURVES:
+        o->tls_given = 1;
+        return iotls_cli_tls_list_parse(&o->tls, d->id == O_CIPHERS ? "--ciphers"
+                                                 : d->id == O_CURVES ? "--curves"
+                                                                     : "--tls13-ciphers",
+                                        val, err, errlen);
     case O_HELP:
         o->command = IOTLS_CLI_CMD_HELP;
         break;
@@ -218,7 +250,7 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
         if (o->target)
             return bad(err, errlen, "demo takes no arguments (got \"%s\")", o->target);
         if (o->json || o->output || o->include_headers || o->cacert || o->capath || o->sni ||
-            o->no_sni || o->n_resolve || o->cert || o->key)
+            o->no_sni || o->n_resolve || o->cert || o->key || o->pass || o->tls_given)
             return bad(err, errlen, "demo takes no options other than -v and --debug");
         return 0;
     }
@@ -240,7 +272,9 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
         return bad(err, errlen, "--sni and --no-sni cannot be used together");
     if ((o->cert != NULL) != (o->key != NULL))
         return bad(err, errlen, "--cert and --key go together (the certificate and its key)");
-    return 0;
+    if (o->pass && !o->key)
+        return bad(err, errlen, "--pass goes with --key (the password of the key file)");
+    return iotls_cli_tls_finish(&o->tls, err, errlen);
 }
 
 int iotls_cli_opts_parse(int argc, char **argv, iotls_cli_opts *o, char *err, size_t errlen)

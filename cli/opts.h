@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tlsopts.h"
 #include "url.h"
 
 #define IOTLS_CLI_MAX_RESOLVE 8
@@ -41,6 +42,10 @@ typedef struct iotls_cli_opts {
     int json;                      /* --json */
     const char *cert;              /* --cert FILE: client certificate (PEM/DER) */
     const char *key;               /* --key FILE: its private key */
+    const char *pass;              /* --pass PHRASE: the key's password */
+    iotls_cli_tls tls;             /* --tlsv1.2 --tlsv1.3 --tls-max --ciphers
+                                      --tls13-ciphers --curves */
+    int tls_given;                 /* any of those was given */
 } iotls_cli_opts;
 
 /*

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mbedtls/ecp.h"
-
 #include "certinfo.h"
 #include "diag_report.h"
 #include "exitcode.h"
@@ -81,11 +79,6 @@ static void json_hex16(iotls_cli_json *j, const char *name, uint16_t v)
     iotls_cli_json_str(j, NULL, tmp);
 }
 
-static uint16_t group_tls_id(mbedtls_ecp_group_id id)
-{
-    const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_info_from_grp_id(id);
-    return ci ? ci->tls_id : 0;
-}
 
 /* The name the certificate is checked against, when the library did not
  * record one (nothing was dialed yet). */
@@ -128,9 +121,10 @@ static void json_sent(iotls_cli_json *j, const iotls_cli_result *r)
         for (int i = 0; i < ch->n_suites; i++)
             json_hex16(j, iotls_suite_name(ch->suites[i]), ch->suites[i]);
     } else if (r->conf) {
-        const int *s = r->conf->ciphersuites ? r->conf->ciphersuites : iotls_default_ciphersuites();
+        const uint16_t *s =
+            r->conf->ciphersuites ? r->conf->ciphersuites : iotls_default_ciphersuites();
         for (; s && *s; s++)
-            json_hex16(j, iotls_suite_name((uint16_t)*s), (uint16_t)*s);
+            json_hex16(j, iotls_suite_name(*s), *s);
     }
     iotls_cli_json_arr_end(j);
 
@@ -139,11 +133,9 @@ static void json_sent(iotls_cli_json *j, const iotls_cli_result *r)
         for (int i = 0; i < ch->n_groups; i++)
             json_hex16(j, iotls_group_name(ch->groups[i]), ch->groups[i]);
     } else if (r->conf) {
-        const mbedtls_ecp_group_id *g = r->conf->groups ? r->conf->groups : iotls_default_groups();
-        for (; g && *g != MBEDTLS_ECP_DP_NONE; g++) {
-            uint16_t id = group_tls_id(*g);
-            json_hex16(j, iotls_group_name(id), id);
-        }
+        const uint16_t *g = r->conf->groups ? r->conf->groups : iotls_default_groups();
+        for (; g && *g; g++)
+            json_hex16(j, iotls_group_name(*g), *g);
     }
     iotls_cli_json_arr_end(j);
 
@@ -154,24 +146,36 @@ static void json_sent(iotls_cli_json *j, const iotls_cli_result *r)
     } else if (w->client_hello_seen) {
         json_hex16(j, iotls_version_name(ch->version), ch->version);
     } else if (r->conf) {
-        for (int m = r->conf->min_minor; m <= r->conf->max_minor && m <= 4; m++)
-            json_hex16(j, iotls_version_name((uint16_t)(0x0300 | m)), (uint16_t)(0x0300 | m));
+        /* newest first, as supported_versions lists them */
+        for (unsigned v = r->conf->max_version; v >= (unsigned)r->conf->min_version && v >= 0x0303;
+             v--)
+            json_hex16(j, iotls_version_name((uint16_t)v), (uint16_t)v);
     }
     iotls_cli_json_arr_end(j);
     iotls_cli_json_obj_end(j);
 }
 
-static void json_chain(iotls_cli_json *j, const mbedtls_x509_crt *chain)
+size_t iotls_cli_peer_count(const iotls_conn *c)
 {
-    iotls_cli_certinfo ci;
+    size_t n = 0, len;
+    while (c && iotls_conn_peer_cert(c, n, &len) != NULL)
+        n++;
+    return n;
+}
 
-    if (!chain || !chain->raw.p) {
+static void json_chain(iotls_cli_json *j, const iotls_conn *conn)
+{
+    static iotls_cli_certinfo ci; /* SANs make it large: not on the stack */
+    const unsigned char *der;
+    size_t len;
+
+    if (iotls_cli_peer_count(conn) == 0) {
         iotls_cli_json_null(j, "peer_chain");
         return;
     }
     iotls_cli_json_arr_begin(j, "peer_chain");
-    for (const mbedtls_x509_crt *c = chain; c && c->raw.p; c = c->next) {
-        iotls_cli_certinfo_get(c, &ci);
+    for (size_t k = 0; (der = iotls_conn_peer_cert(conn, k, &len)) != NULL; k++) {
+        iotls_cli_certinfo_der(der, len, &ci);
         iotls_cli_json_obj_begin(j, NULL);
         iotls_cli_json_str(j, "subject", ci.subject);
         iotls_cli_json_str(j, "issuer", ci.issuer);
@@ -346,17 +350,18 @@ int iotls_cli_report_json(const iotls_cli_result *r, FILE *out)
     iotls_cli_json_bool(&j, "is_ip", e->is_ip);
     json_sent(&j, r);
     if (r->handshake_done && r->conn) {
-        uint16_t g = iotls_conn_group(r->conn);
+        uint16_t g = iotls_conn_group(r->conn), sa = iotls_conn_sig_alg(r->conn);
         iotls_cli_json_obj_begin(&j, "negotiated");
         iotls_cli_json_str(&j, "version", iotls_conn_version(r->conn));
         iotls_cli_json_str(&j, "ciphersuite", iotls_conn_ciphersuite(r->conn));
         iotls_cli_json_str(&j, "group", g ? iotls_group_name(g) : NULL);
+        iotls_cli_json_str(&j, "signature_scheme", sa ? iotls_sig_alg_name(sa) : NULL);
         iotls_cli_json_str(&j, "alpn", iotls_conn_alpn(r->conn));
         iotls_cli_json_obj_end(&j);
     } else {
         iotls_cli_json_null(&j, "negotiated");
     }
-    json_chain(&j, r->conn ? iotls_conn_peer_chain(r->conn) : NULL);
+    json_chain(&j, r->conn);
     json_trust(&j, r->trust);
     json_timings(&j, r);
     if (strcmp(r->command, "get") == 0 && r->has_http) {
@@ -392,13 +397,15 @@ int iotls_cli_report_json(const iotls_cli_result *r, FILE *out)
 
 /* ---- text ---- */
 
-void iotls_cli_report_chain(const mbedtls_x509_crt *chain, const char *indent, FILE *out)
+void iotls_cli_report_chain(const iotls_conn *conn, const char *indent, FILE *out)
 {
-    iotls_cli_certinfo ci;
+    static iotls_cli_certinfo ci; /* SANs make it large: not on the stack */
+    const unsigned char *der;
+    size_t len;
     int n = 0;
 
-    for (const mbedtls_x509_crt *c = chain; c && c->raw.p; c = c->next, n++) {
-        iotls_cli_certinfo_get(c, &ci);
+    for (; conn && (der = iotls_conn_peer_cert(conn, (size_t)n, &len)) != NULL; n++) {
+        iotls_cli_certinfo_der(der, len, &ci);
         fprintf(out, "%s[%d] subject   %s\n", indent, n, ci.subject);
         fprintf(out, "%s    issuer    %s%s\n", indent, ci.issuer,
                 ci.self_issued ? "  (self-issued)" : "");
@@ -437,18 +444,25 @@ void iotls_cli_report_connection(const iotls_cli_result *r, FILE *out)
     const iotls_conn *c = r->conn;
     const iotls_timings *t = iotls_conn_timings(c);
     const char *sni = iotls_conn_sni(c), *alpn = iotls_conn_alpn(c);
-    uint16_t g = iotls_conn_group(c);
-    int nchain = 0;
-
-    for (const mbedtls_x509_crt *x = iotls_conn_peer_chain(c); x && x->raw.p; x = x->next)
-        nchain++;
+    uint16_t g = iotls_conn_group(c), sa = iotls_conn_sig_alg(c), suite;
+    const char *sname = iotls_conn_ciphersuite(c);
+    size_t nchain = iotls_cli_peer_count(c);
+    char hex[8];
     fprintf(out, "connected to %s port %u", r->host, (unsigned)r->port);
     if (r->err.addr[0])
         fprintf(out, " (%s)", r->err.addr);
     fputc('\n', out);
     fprintf(out, "  version      %s\n", iotls_conn_version(c) ? iotls_conn_version(c) : "?");
-    fprintf(out, "  ciphersuite  %s\n", iotls_conn_ciphersuite(c) ? iotls_conn_ciphersuite(c) : "?");
-    fprintf(out, "  group        %s\n", g ? iotls_group_name(g) : "(unknown)");
+    suite = iotls_conn_ciphersuite_id(c);
+    snprintf(hex, sizeof hex, "0x%04x", suite);
+    fprintf(out, "  ciphersuite  %s\n", sname ? sname : suite ? hex : "?");
+    fprintf(out, "  group        %s\n",
+            g ? (iotls_group_name(g) ? iotls_group_name(g) : "(unnamed)") : "(unknown)");
+    if (sa)
+        fprintf(out, "  sig scheme   %s (0x%04x)\n",
+                iotls_sig_alg_name(sa) ? iotls_sig_alg_name(sa) : "unnamed", sa);
+    else
+        fprintf(out, "  sig scheme   (unknown)\n");
     fprintf(out, "  ALPN         %s\n", alpn ? alpn : "(none)");
     if (sni)
         fprintf(out, "  SNI sent     %s\n", sni);
@@ -461,9 +475,9 @@ void iotls_cli_report_connection(const iotls_cli_result *r, FILE *out)
     if (r->trust)
         fprintf(out, "  trust        %u CA certificates from %s\n", (unsigned)r->trust->loaded,
                 r->trust->origin[0] ? r->trust->origin : "?");
-    fprintf(out, "peer chain (%d certificate%s, as sent by the server):\n", nchain,
+    fprintf(out, "peer chain (%zu certificate%s, as sent by the server):\n", nchain,
             nchain == 1 ? "" : "s");
-    iotls_cli_report_chain(iotls_conn_peer_chain(c), "  ", out);
+    iotls_cli_report_chain(c, "  ", out);
 }
 
 void iotls_cli_report_failure(const iotls_cli_result *r, int verbose, FILE *out)
@@ -528,9 +542,9 @@ void iotls_cli_report_failure(const iotls_cli_result *r, int verbose, FILE *out)
     }
     fprintf(out, "* bytes sent %u, received %u (%u records)\n", (unsigned)w->bytes_sent,
             (unsigned)w->bytes_received, (unsigned)w->records_received);
-    if (r->conn && iotls_conn_peer_chain(r->conn)) {
+    if (iotls_cli_peer_count(r->conn) > 0) {
         fprintf(out, "* peer chain:\n");
-        iotls_cli_report_chain(iotls_conn_peer_chain(r->conn), "*   ", out);
+        iotls_cli_report_chain(r->conn, "*   ", out);
     }
 }
 

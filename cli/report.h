@@ -86,9 +86,12 @@ int iotls_cli_report_json(const iotls_cli_result *r, FILE *out);
 /* What `connect` shows on success: what was negotiated and the peer chain. */
 void iotls_cli_report_connection(const iotls_cli_result *r, FILE *out);
 
-/* The peer chain, one block per certificate, each line starting with
- * indent. */
-void iotls_cli_report_chain(const mbedtls_x509_crt *chain, const char *indent, FILE *out);
+/* The certificates the server sent (iotls_conn_peer_cert), one block per
+ * certificate, each line starting with indent. */
+void iotls_cli_report_chain(const iotls_conn *c, const char *indent, FILE *out);
+
+/* How many certificates the server sent (0 when c is NULL). */
+size_t iotls_cli_peer_count(const iotls_conn *c);
 
 /* "iotls: <message>" and, when verbose, the evidence behind it. */
 void iotls_cli_report_failure(const iotls_cli_result *r, int verbose, FILE *out);

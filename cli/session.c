@@ -171,8 +171,16 @@ static int configure(iotls_cli_session *s)
                                             ? 1
                                             : (uint32_t)(o->max_time_ms - used));
     }
+    if (iotls_cli_tls_apply(&o->tls, c) != IOTLS_OK)
+        return setup_fail(s, IOTLS_ERR_USAGE, 0, "TLS versions, suites or groups");
+    if (o->tls_given)
+        iotls_cli_verbose(o, "TLS offer: versions %s to %s%s%s",
+                          o->tls.min_version == 0x0304 ? "1.3" : "1.2",
+                          o->tls.max_version == 0x0303 ? "1.2" : "1.3",
+                          o->tls.n_suites ? ", suites from --ciphers/--tls13-ciphers" : "",
+                          o->tls.n_groups ? ", groups from --curves" : "");
     if (s->client.loaded) {
-        iotls_conf_set_client_cert(c, &s->client.crt, &s->client.key);
+        iotls_conf_set_client_cred(c, &s->client.cred);
         iotls_cli_verbose(o, "client certificate from %s (key %s)", o->cert, o->key);
     }
     if (o->debug > 0)
@@ -189,7 +197,8 @@ int iotls_cli_session_open(iotls_cli_session *s)
         return rc;
     if (o->cert != NULL && o->key != NULL) {
         char why[512];
-        if (iotls_cli_client_cert_load(&s->client, o->cert, o->key, why, sizeof why) != 0) {
+        if (iotls_cli_client_cert_load(&s->client, o->cert, o->key, o->pass, why, sizeof why) !=
+            0) {
             iotls_cli_result_fail(s->r, IOTLS_CLI_EXIT_SETUP, "setup", "client_cert", why);
             return s->r->exit_code;
         }

@@ -37,8 +37,19 @@ const char *iotls_cli_usage(void)
 "                       the handshake 15 s and read 30 s timeouts)\n"
 "  --sni NAME           send NAME as SNI and check the certificate against NAME\n"
 "                       (what the vendor example effectively did)\n"
-"  --no-sni             send no SNI; the certificate is still checked against HOST\n""  --cert FILE          client certificate (PEM or DER; the chain may follow it)\n"
-"  --key FILE           its private key (unencrypted PEM or DER); with --cert\n"
+"  --no-sni             send no SNI; the certificate is still checked against HOST\n"
+"  --tlsv1.2            offer TLS 1.2 or later (the default: TLS 1.3 and 1.2, 1.3\n"
+"                       preferred)\n"
+"  --tlsv1.3            offer TLS 1.3 only (minimum version 1.3)\n"
+"  --tls-max VERSION    highest version to offer: 1.2 or 1.3 (default 1.3)\n"
+"  --ciphers LIST       TLS 1.2 cipher suites, ':'-separated, OpenSSL or IANA names\n"
+"                       (ECDHE-ECDSA-AES128-GCM-SHA256 or\n"
+"                       TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256), in order of preference\n"
+"  --tls13-ciphers LIST TLS 1.3 cipher suites, ':'-separated (TLS_AES_128_GCM_SHA256)\n"
+"  --curves LIST        key exchange groups, ':'-separated (x25519:P-256:secp384r1)\n"
+"  --cert FILE          client certificate (PEM or DER; the chain may follow it)\n"
+"  --key FILE           its private key (PEM or DER); with --cert\n"
+"  --pass PHRASE        the password of an encrypted --key\n"
 "  -o, --output FILE    get: write the body to FILE (complete or not at all)\n"
 "  -i, --include        get: show the response headers before the body\n"
 "  --json               print one JSON object describing the outcome on stdout\n"
@@ -52,9 +63,11 @@ const char *iotls_cli_usage(void)
 "Exit codes:\n"
 "   0  success (an HTTP status like 404 is still a successful transfer)\n"
 "   1  internal error: out of memory, no entropy\n"
-"   2  usage: unknown option, malformed URL, --resolve or port, host name too long\n"
+"   2  usage: unknown option, malformed URL, --resolve or port, host name too long,\n"
+"      unknown or empty --ciphers, --tls13-ciphers or --curves item\n"
 "   3  local setup: CA file or directory missing, unreadable or without any\n"
-"      usable certificate; output file cannot be written\n"
+"      usable certificate; client certificate or key unreadable, encrypted\n"
+"      without --pass, or not a pair; output file cannot be written\n"
 "   4  DNS: the name does not resolve\n"
 "   5  connect: TCP refused, timed out or unreachable\n"
 "   6  handshake: alert received, protocol version, peer closed, not TLS, timeout\n"
@@ -71,6 +84,7 @@ const char *iotls_cli_usage(void)
 void iotls_cli_print_version(void)
 {
     char mbed[32];
+    /* the engine linked, not the header compiled against */
     mbedtls_version_get_string(mbed);
-    printf("iotls %s (Mbed TLS %s)\n", IOTLS_VERSION_STRING, mbed);
+    printf("iotls %s (Mbed TLS %s; TLS 1.3 and 1.2)\n", IOTLS_VERSION_STRING, mbed);
 }

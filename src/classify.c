@@ -8,30 +8,49 @@
 
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/ssl.h"
-#include "mbedtls/ssl_internal.h"
 #include "mbedtls/x509.h"
 
-#include "iotls_internal.h"
+#include "engine.h"
 
-/* Largest record the input buffer can take, before and after encryption. */
-#if defined(MBEDTLS_SSL_IN_PAYLOAD_LEN)
-#define MAX_IN_RECORD MBEDTLS_SSL_IN_PAYLOAD_LEN
-#else
+/* Largest record the input buffer can take, before and after encryption
+ * (Mbed TLS's MBEDTLS_SSL_IN_PAYLOAD_LEN sits in a private header now;
+ * TLS 1.2's expansion bound, the larger one, is used). */
 #define MAX_IN_RECORD (MBEDTLS_SSL_IN_CONTENT_LEN + 2048)
-#endif
 
-/* Fills in the received alert when it came encrypted (after the server's
- * ChangeCipherSpec the tap cannot read it, but Mbed TLS has decrypted it). */
+/* Fills in the received alert when it came encrypted (TLS 1.2 after the
+ * server's ChangeCipherSpec, TLS 1.3 after its ServerHello: the tap cannot
+ * read it, but Mbed TLS has decrypted it and left it in its input
+ * buffer). in_msg, in_msgtype and in_msglen have no accessor in 3.6:
+ * MBEDTLS_PRIVATE, read only. */
 static void alert_from_ssl(iotls_conn *c)
 {
     iotls_wire *w = &c->err.wire;
+    const mbedtls_ssl_context *ssl = iotls_ssl(c);
 
-    if (w->alert_received != IOTLS_ALERT_NONE)
+    if (w->alert_received != IOTLS_ALERT_NONE || ssl == NULL)
         return;
-    if (c->ssl.in_msg != NULL && c->ssl.in_msgtype == MBEDTLS_SSL_MSG_ALERT &&
-        c->ssl.in_msglen >= 2) {
-        w->alert_received_level = c->ssl.in_msg[0];
-        w->alert_received = c->ssl.in_msg[1];
+    if (ssl->MBEDTLS_PRIVATE(in_msg) != NULL &&
+        ssl->MBEDTLS_PRIVATE(in_msgtype) == MBEDTLS_SSL_MSG_ALERT &&
+        ssl->MBEDTLS_PRIVATE(in_msglen) >= 2) {
+        w->alert_received_level = ssl->MBEDTLS_PRIVATE(in_msg)[0];
+        w->alert_received = ssl->MBEDTLS_PRIVATE(in_msg)[1];
+    }
+}
+
+/* The same for an alert we sent encrypted (TLS 1.3): Mbed TLS's output
+ * buffer still holds it (out_msg, out_msgtype: MBEDTLS_PRIVATE, no
+ * accessor). */
+static void alert_sent_from_ssl(iotls_conn *c)
+{
+    iotls_wire *w = &c->err.wire;
+    const mbedtls_ssl_context *ssl = iotls_ssl(c);
+
+    if (w->alert_sent != IOTLS_ALERT_NONE || ssl == NULL)
+        return;
+    if (ssl->MBEDTLS_PRIVATE(out_msg) != NULL &&
+        ssl->MBEDTLS_PRIVATE(out_msgtype) == MBEDTLS_SSL_MSG_ALERT) {
+        w->alert_sent_level = ssl->MBEDTLS_PRIVATE(out_msg)[0];
+        w->alert_sent = ssl->MBEDTLS_PRIVATE(out_msg)[1];
     }
 }
 
@@ -58,8 +77,8 @@ int iotls_fail(iotls_conn *c, iotls_err code, iotls_stage stage, int mbedtls_cod
     e->wall_time = iotls_port_wall_time();
     e->in_content_len = MBEDTLS_SSL_IN_CONTENT_LEN;
     e->out_content_len = MBEDTLS_SSL_OUT_CONTENT_LEN;
-    if (c->conf != NULL) {
-        uint32_t v = mbedtls_ssl_get_verify_result(&c->ssl);
+    if (c->conf != NULL && c->eng != NULL) {
+        uint32_t v = mbedtls_ssl_get_verify_result(iotls_ssl(c));
         if (v != 0xFFFFFFFFu)
             e->verify_flags = v;
     }
@@ -75,9 +94,15 @@ static int too_large(const iotls_conn *c)
 
 static int rejected_usage(const iotls_conn *c)
 {
-    uint32_t v = mbedtls_ssl_get_verify_result(&c->ssl);
+    uint32_t v = c->eng != NULL ? mbedtls_ssl_get_verify_result(iotls_ssl(c)) : 0xFFFFFFFFu;
     return v != 0xFFFFFFFFu &&
-           (v & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE)) != 0;
+           (v & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
+                 MBEDTLS_X509_BADCERT_BAD_KEY | MBEDTLS_X509_BADCERT_BAD_PK)) != 0;
+}
+
+static unsigned min_version(const iotls_conn *c)
+{
+    return c->conf->min_version != 0 ? (unsigned)c->conf->min_version : 0x0303u;
 }
 
 static int classify_handshake(iotls_conn *c, int ret, iotls_stage *stage)
@@ -94,17 +119,18 @@ static int classify_handshake(iotls_conn *c, int ret, iotls_stage *stage)
         /* A server that settled on an older version answers in a record of
          * that version (OpenSSL -tls1: "15 03 01 00 02 02 28", alert 40). */
         if (w->n_first_bytes >= 3 && w->first_bytes[0] == 21 && w->first_bytes[1] == 3 &&
-            c->conf != NULL && w->first_bytes[2] < c->conf->min_minor)
+            c->conf != NULL && 0x0300u + w->first_bytes[2] < (unsigned)min_version(c))
             return IOTLS_ERR_PROTOCOL_VERSION;
         return IOTLS_ERR_ALERT_RECEIVED;
     }
-    if (ret == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION)
+    if (ret == MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION)
         return IOTLS_ERR_PROTOCOL_VERSION;
-    /* Mbed TLS checks the leaf's (extended) key usage inside the handshake
-     * and reports it as a bad Certificate message, but it is a certificate
-     * rejection like any other: the flag is in the verify result. */
+    /* Mbed TLS checks the leaf's (extended) key usage and its key's curve
+     * inside the handshake and reports them as a bad certificate, but they
+     * are a certificate rejection like any other: the flag is in the
+     * verify result. */
     if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
-        (ret == MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE && rejected_usage(c))) {
+        (ret == MBEDTLS_ERR_SSL_BAD_CERTIFICATE && rejected_usage(c))) {
         *stage = IOTLS_STAGE_VERIFY;
         return IOTLS_ERR_VERIFY;
     }
@@ -162,6 +188,8 @@ int iotls_classify(iotls_conn *c, iotls_stage stage, int ret)
         stage = IOTLS_STAGE_CLOSE;
         break;
     }
+    if (stage == IOTLS_STAGE_HANDSHAKE || stage == IOTLS_STAGE_VERIFY)
+        alert_sent_from_ssl(c);
     /* iotls_fail may name it more exactly (out of memory) */
     return iotls_fail(c, (iotls_err)code, stage, ret < 0 ? ret : 0, sys);
 }

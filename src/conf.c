@@ -7,41 +7,159 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/ssl_ciphersuites.h"
 
-#include "iotls_internal.h"
+#include "engine.h"
 
-/* ECDHE only (forward secrecy), AEAD only, for ECDSA and RSA certificates;
+/* TLS 1.3 first (every TLS 1.3 suite is AEAD with forward secrecy), then
+ * TLS 1.2: ECDHE only, AEAD only, for ECDSA and RSA certificates;
  * AES-128-GCM first (fast everywhere, hardware AES on most MCUs). */
-static const int default_suites[] = {
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+static const uint16_t default_suites[] = {
+    0x1301, /* TLS_AES_128_GCM_SHA256 */
+    0x1302, /* TLS_AES_256_GCM_SHA384 */
 #if defined(MBEDTLS_CHACHAPOLY_C)
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    0x1303, /* TLS_CHACHA20_POLY1305_SHA256 */
+#endif
+    0xc02b, /* ECDHE-ECDSA-AES128-GCM-SHA256 */
+    0xc02f, /* ECDHE-RSA-AES128-GCM-SHA256 */
+    0xc02c, /* ECDHE-ECDSA-AES256-GCM-SHA384 */
+    0xc030, /* ECDHE-RSA-AES256-GCM-SHA384 */
+#if defined(MBEDTLS_CHACHAPOLY_C)
+    0xcca9, /* ECDHE-ECDSA-CHACHA20-POLY1305 */
+    0xcca8, /* ECDHE-RSA-CHACHA20-POLY1305 */
 #endif
     0
 };
 
 /* x25519 is the cheapest; P-256 is what every server has; P-384 for the
  * few that insist. Mbed TLS's own default starts with secp521r1. */
-static const mbedtls_ecp_group_id default_groups[] = {
+static const uint16_t default_groups[] = {
 #if defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
-    MBEDTLS_ECP_DP_CURVE25519,
+    MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
 #endif
-    MBEDTLS_ECP_DP_SECP256R1,
-    MBEDTLS_ECP_DP_SECP384R1,
-    MBEDTLS_ECP_DP_NONE
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1,
+    0
 };
 
-const int *iotls_default_ciphersuites(void)
+/* SHA-256 or better. ECDSA first (small, fast to verify); RSA PKCS#1 v1.5
+ * for TLS 1.2 and for the signatures on certificates; RSA-PSS, which TLS
+ * 1.3 requires for RSA keys. PKCS#1 comes before PSS on purpose: Mbed TLS
+ * 3.6.6 offers rsa_pss_rsae_* in a ClientHello that also offers TLS 1.2
+ * but refuses them in a TLS 1.2 ServerKeyExchange (alert 47; upstream
+ * issue 10668), and a TLS 1.2 server that follows the client's order
+ * (OpenSSL's default) then picks PKCS#1. A TLS 1.3 server must use PSS for
+ * an RSA key, so it skips the PKCS#1 entries. Ed25519: not in 3.6. */
+static const uint16_t default_sig_algs[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+    MBEDTLS_TLS1_3_SIG_NONE
+};
+
+/* Groups this build can use, in no particular order. */
+static const uint16_t supported_groups[] = {
+#if defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP521R1_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP521R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_CURVE448_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_X448,
+#endif
+#if defined(MBEDTLS_ECP_DP_BP256R1_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_BP256R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_BP384R1_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_BP384R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_BP512R1_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_BP512R1,
+#endif
+    0
+};
+
+/* Signature schemes Mbed TLS 3.6 can verify: the defaults plus P-521 and
+ * the SHA-1 ones (for iotls diagnose only). */
+static const uint16_t supported_sig_algs[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA1,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SHA1,
+    0
+};
+
+size_t iotls_u16_len(const uint16_t *l, size_t max)
+{
+    size_t n = 0;
+
+    while (l != NULL && n < max && l[n] != 0)
+        n++;
+    return n;
+}
+
+static int in_list(const uint16_t *l, uint16_t v)
+{
+    for (; *l != 0; l++)
+        if (*l == v)
+            return 1;
+    return 0;
+}
+
+const uint16_t *iotls_default_ciphersuites(void)
 {
     return default_suites;
 }
 
-const mbedtls_ecp_group_id *iotls_default_groups(void)
+const uint16_t *iotls_default_groups(void)
 {
     return default_groups;
+}
+
+const uint16_t *iotls_default_sig_algs(void)
+{
+    return default_sig_algs;
+}
+
+const uint16_t *iotls_supported_ciphersuites(void)
+{
+    /* Mbed TLS's list of what this build implements, as IANA ids; built
+     * once (the result is the same every time, so a race is harmless). */
+    static uint16_t list[IOTLS_ENGINE_MAX_SUITES * 4 + 1];
+    static int done;
+    const int *m;
+    size_t n = 0;
+
+    if (!done) {
+        for (m = mbedtls_ssl_list_ciphersuites(); *m != 0 && n + 1 < sizeof list / sizeof list[0];
+             m++)
+            list[n++] = (uint16_t)*m;
+        list[n] = 0;
+        done = 1;
+    }
+    return list;
+}
+
+const uint16_t *iotls_supported_groups(void)
+{
+    return supported_groups;
 }
 
 void iotls_conf_init(iotls_conf *conf)
@@ -56,8 +174,9 @@ void iotls_conf_init(iotls_conf *conf)
     conf->write_timeout_ms = IOTLS_DEFAULT_WRITE_TIMEOUT_MS;
     conf->ciphersuites = default_suites;
     conf->groups = default_groups;
-    conf->min_minor = MBEDTLS_SSL_MINOR_VERSION_3;
-    conf->max_minor = MBEDTLS_SSL_MINOR_VERSION_3;
+    conf->sig_algs = default_sig_algs;
+    conf->min_version = IOTLS_TLS_1_2;
+    conf->max_version = IOTLS_TLS_1_3;
 }
 
 void iotls_conf_set_trust(iotls_conf *conf, iotls_trust *trust)
@@ -124,24 +243,69 @@ void iotls_conf_set_connect_total(iotls_conf *conf, uint32_t total_ms)
         conf->connect_total_ms = total_ms;
 }
 
-void iotls_conf_set_ciphersuites(iotls_conf *conf, const int *suites)
+int iotls_conf_set_ciphersuites(iotls_conf *conf, const uint16_t *suites)
 {
-    if (conf != NULL)
-        conf->ciphersuites = suites != NULL ? suites : default_suites;
-}
+    size_t n;
 
-void iotls_conf_set_groups(iotls_conf *conf, const mbedtls_ecp_group_id *groups)
-{
-    if (conf != NULL)
-        conf->groups = groups != NULL ? groups : default_groups;
-}
-
-void iotls_conf_set_versions(iotls_conf *conf, int min_minor, int max_minor)
-{
     if (conf == NULL)
-        return;
-    conf->min_minor = min_minor;
-    conf->max_minor = max_minor;
+        return IOTLS_ERR_USAGE;
+    if (suites != NULL) {
+        n = iotls_u16_len(suites, IOTLS_ENGINE_MAX_SUITES + 1);
+        if (n == 0 || n > IOTLS_ENGINE_MAX_SUITES)
+            return IOTLS_ERR_USAGE;
+        while (n-- > 0)
+            if (mbedtls_ssl_ciphersuite_from_id(suites[n]) == NULL)
+                return IOTLS_ERR_USAGE;
+    }
+    conf->ciphersuites = suites != NULL ? suites : default_suites;
+    return IOTLS_OK;
+}
+
+/* Every entry known to this build, and at least one. */
+static int valid_list(const uint16_t *l, const uint16_t *known)
+{
+    size_t i;
+
+    if (l[0] == 0)
+        return 0;
+    for (i = 0; l[i] != 0; i++)
+        if (!in_list(known, l[i]))
+            return 0;
+    return 1;
+}
+
+int iotls_conf_set_groups(iotls_conf *conf, const uint16_t *groups)
+{
+    if (conf == NULL || (groups != NULL && !valid_list(groups, supported_groups)))
+        return IOTLS_ERR_USAGE;
+    conf->groups = groups != NULL ? groups : default_groups;
+    return IOTLS_OK;
+}
+
+int iotls_conf_set_sig_algs(iotls_conf *conf, const uint16_t *sig_algs)
+{
+    if (conf == NULL || (sig_algs != NULL && !valid_list(sig_algs, supported_sig_algs)))
+        return IOTLS_ERR_USAGE;
+    conf->sig_algs = sig_algs != NULL ? sig_algs : default_sig_algs;
+    return IOTLS_OK;
+}
+
+static int version_ok(iotls_version v)
+{
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    if (v == IOTLS_TLS_1_3)
+        return 1;
+#endif
+    return v == IOTLS_TLS_1_2;
+}
+
+int iotls_conf_set_versions(iotls_conf *conf, iotls_version min, iotls_version max)
+{
+    if (conf == NULL || !version_ok(min) || !version_ok(max) || min > max)
+        return IOTLS_ERR_USAGE;
+    conf->min_version = min;
+    conf->max_version = max;
+    return IOTLS_OK;
 }
 
 void iotls_conf_set_alpn(iotls_conf *conf, const char **protos)
@@ -150,12 +314,10 @@ void iotls_conf_set_alpn(iotls_conf *conf, const char **protos)
         conf->alpn = protos;
 }
 
-void iotls_conf_set_client_cert(iotls_conf *conf, mbedtls_x509_crt *cert, mbedtls_pk_context *key)
+void iotls_conf_set_client_cred(iotls_conf *conf, const iotls_cred *cred)
 {
-    if (conf == NULL)
-        return;
-    conf->client_cert = cert;
-    conf->client_key = key;
+    if (conf != NULL)
+        conf->client = cred;
 }
 
 void iotls_conf_set_debug(iotls_conf *conf, int level, iotls_debug_fn fn, void *ctx)
@@ -165,10 +327,4 @@ void iotls_conf_set_debug(iotls_conf *conf, int level, iotls_debug_fn fn, void *
     conf->debug_level = level < 0 ? 0 : level > 4 ? 4 : level;
     conf->debug_fn = fn;
     conf->debug_ctx = ctx;
-}
-
-void iotls_conf_set_sig_hashes(iotls_conf *conf, const int *hashes)
-{
-    if (conf != NULL)
-        conf->sig_hashes = hashes;
 }

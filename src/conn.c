@@ -10,17 +10,11 @@
 #include <string.h>
 
 #include "mbedtls/ssl.h"
+#include "mbedtls/ssl_ciphersuites.h"
 #include "mbedtls/x509_crt.h"
+#include "psa/crypto.h"
 
-#include "iotls_internal.h"
-
-/* Signature hashes accepted in the handshake: SHA-256 or better. */
-static const int sig_hashes[] = {
-    MBEDTLS_MD_SHA256,
-    MBEDTLS_MD_SHA384,
-    MBEDTLS_MD_SHA512,
-    MBEDTLS_MD_NONE
-};
+#include "engine.h"
 
 /* Certificates: no SHA-1 or MD5 signatures, RSA keys of 2048 bits or more,
  * EC keys on the NIST curves only. */
@@ -38,28 +32,61 @@ void iotls_conn_init(iotls_conn *c)
     if (c == NULL)
         return;
     memset(c, 0, sizeof *c);
-    mbedtls_ssl_init(&c->ssl);
-    mbedtls_ssl_config_init(&c->ssl_conf);
-    mbedtls_entropy_init(&c->entropy);
-    mbedtls_ctr_drbg_init(&c->drbg);
     iotls_error_init(&c->err);
     c->last_port_rc = IOTLS_PORT_RC_NONE;
     c->state = CONN_INIT;
 }
 
+int iotls_psa_init(void)
+{
+#if defined(MBEDTLS_PSA_CRYPTO_C)
+    /* Idempotent, and cheap after the first call. */
+    return (int)psa_crypto_init();
+#else
+    return 0;
+#endif
+}
+
+static mbedtls_ssl_protocol_version ssl_version(iotls_version v)
+{
+    return v == IOTLS_TLS_1_3 ? MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2;
+}
+
+/* conf->ciphersuites (IANA, uint16_t) into the int list Mbed TLS keeps. */
+static int convert_suites(iotls_engine *g, const uint16_t *suites)
+{
+    size_t n = iotls_u16_len(suites, IOTLS_ENGINE_MAX_SUITES);
+
+    if (n == 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        g->suites[i] = suites[i];
+    g->suites[n] = 0;
+    return 0;
+}
+
 static int setup_tls(iotls_conn *c, const iotls_conf *conf)
 {
     static const unsigned char pers[] = "iotls client";
-    mbedtls_ssl_config *sc = &c->ssl_conf;
+    iotls_engine *g = c->eng;
+    mbedtls_ssl_config *sc = &g->conf;
     int ret;
 
-    ret = mbedtls_entropy_add_source(&c->entropy, iotls_port_entropy, NULL, 32,
+    ret = mbedtls_entropy_add_source(&g->entropy, iotls_port_entropy, NULL, 32,
                                      MBEDTLS_ENTROPY_SOURCE_STRONG);
     if (ret == 0)
-        ret = mbedtls_ctr_drbg_seed(&c->drbg, mbedtls_entropy_func, &c->entropy, pers,
+        ret = mbedtls_ctr_drbg_seed(&g->drbg, mbedtls_entropy_func, &g->entropy, pers,
                                     sizeof pers - 1);
     if (ret != 0) {
         return iotls_fail(c, IOTLS_ERR_ENTROPY, IOTLS_STAGE_SETUP, ret, 0);
+    }
+    /* TLS 1.3 (and with it the key schedule) runs on PSA. */
+    ret = iotls_psa_init();
+    if (ret != 0) {
+        iotls_err code = ret == PSA_ERROR_INSUFFICIENT_MEMORY ? IOTLS_ERR_ALLOC : IOTLS_ERR_ENTROPY;
+        if (code == IOTLS_ERR_ALLOC)
+            c->err.alloc_failures++;
+        return iotls_fail(c, code, IOTLS_STAGE_SETUP, 0, 0);
     }
     ret = mbedtls_ssl_config_defaults(sc, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                       MBEDTLS_SSL_PRESET_DEFAULT);
@@ -69,43 +96,51 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
     /* Never "optional": a certificate that does not verify stops the
      * connection (the seed case's vendor example had it optional). */
     mbedtls_ssl_conf_authmode(sc, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_rng(sc, mbedtls_ctr_drbg_random, &c->drbg);
+    mbedtls_ssl_conf_rng(sc, mbedtls_ctr_drbg_random, &g->drbg);
     mbedtls_ssl_conf_verify(sc, iotls_verify_cb, c);
-    mbedtls_ssl_conf_ciphersuites(sc, conf->ciphersuites != NULL ? conf->ciphersuites
-                                                                 : iotls_default_ciphersuites());
-    mbedtls_ssl_conf_curves(sc, conf->groups != NULL ? conf->groups : iotls_default_groups());
-#if defined(MBEDTLS_KEY_EXCHANGE_WITH_CERT_ENABLED)
-    mbedtls_ssl_conf_sig_hashes(sc, conf->sig_hashes != NULL ? conf->sig_hashes : sig_hashes);
-#else
-    (void)sig_hashes;
-#endif
+    if (convert_suites(g, conf->ciphersuites != NULL ? conf->ciphersuites
+                                                     : iotls_default_ciphersuites()) != 0) {
+        return iotls_fail(c, IOTLS_ERR_USAGE, IOTLS_STAGE_SETUP, 0, 0);
+    }
+    mbedtls_ssl_conf_ciphersuites(sc, g->suites);
+    /* Groups and signature schemes are IANA lists on both sides, and Mbed
+     * TLS keeps the pointers: the conf's own lists (they outlive it). */
+    mbedtls_ssl_conf_groups(sc, conf->groups != NULL ? conf->groups : iotls_default_groups());
+    mbedtls_ssl_conf_sig_algs(sc, conf->sig_algs != NULL ? conf->sig_algs
+                                                         : iotls_default_sig_algs());
     mbedtls_ssl_conf_cert_profile(sc, &cert_profile);
-    mbedtls_ssl_conf_min_version(sc, MBEDTLS_SSL_MAJOR_VERSION_3, conf->min_minor);
-    mbedtls_ssl_conf_max_version(sc, MBEDTLS_SSL_MAJOR_VERSION_3, conf->max_minor);
+    mbedtls_ssl_conf_min_tls_version(sc, ssl_version(conf->min_version != 0 ? conf->min_version
+                                                                            : IOTLS_TLS_1_2));
+    mbedtls_ssl_conf_max_tls_version(sc, ssl_version(conf->max_version != 0 ? conf->max_version
+                                                                            : IOTLS_TLS_1_3));
 #if defined(MBEDTLS_SSL_RENEGOTIATION)
     mbedtls_ssl_conf_renegotiation(sc, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
 #endif
-    if (conf->trust != NULL && conf->trust->loaded > 0)
-        mbedtls_ssl_conf_ca_chain(sc, &conf->trust->certs, NULL);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        sc, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#endif
+    if (conf->trust != NULL && conf->trust->loaded > 0 && conf->trust->certs != NULL)
+        mbedtls_ssl_conf_ca_chain(sc, iotls_trust_crt(conf->trust), NULL);
 #if defined(MBEDTLS_SSL_ALPN)
     if (conf->alpn != NULL && conf->alpn[0] != NULL &&
         (ret = mbedtls_ssl_conf_alpn_protocols(sc, conf->alpn)) != 0) {
         return iotls_fail(c, IOTLS_ERR_CONFIG, IOTLS_STAGE_SETUP, ret, 0);
     }
 #endif
-    if (conf->client_cert != NULL && conf->client_key != NULL &&
-        (ret = mbedtls_ssl_conf_own_cert(sc, conf->client_cert, conf->client_key)) != 0) {
-        return iotls_fail(c, IOTLS_ERR_CONFIG, IOTLS_STAGE_SETUP, ret, 0);
+    if (conf->client != NULL && (ret = iotls_cred_apply(conf->client, sc)) != 0) {
+        return iotls_fail(c, ret == -1 ? IOTLS_ERR_USAGE : IOTLS_ERR_CONFIG, IOTLS_STAGE_SETUP,
+                          ret == -1 ? 0 : ret, 0);
     }
     iotls_debug_install(c);
-    ret = mbedtls_ssl_setup(&c->ssl, sc);
+    ret = mbedtls_ssl_setup(&g->ssl, sc);
     if (ret != 0) {
         iotls_err code = ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? IOTLS_ERR_ALLOC : IOTLS_ERR_CONFIG;
         if (code == IOTLS_ERR_ALLOC)
             c->err.alloc_failures++;
         return iotls_fail(c, code, IOTLS_STAGE_SETUP, ret, 0);
     }
-    mbedtls_ssl_set_bio(&c->ssl, c, iotls_bio_send, NULL, iotls_bio_recv_timeout);
+    mbedtls_ssl_set_bio(&g->ssl, c, iotls_bio_send, NULL, iotls_bio_recv_timeout);
     return IOTLS_OK;
 }
 
@@ -123,10 +158,16 @@ int iotls_conn_setup(iotls_conn *c, const iotls_conf *conf)
     c->priv = iotls_port_calloc(1, sizeof(iotls_conn_priv));
     if (c->priv != NULL)
         IOTLS_PRIV(c)->tap = iotls_tap_new(&c->err.wire);
-    if (IOTLS_TAP(c) == NULL) {
+    if (IOTLS_TAP(c) != NULL)
+        c->eng = (iotls_engine *)iotls_port_calloc(1, sizeof(iotls_engine));
+    if (c->eng == NULL) {
         c->err.alloc_failures++;
         return iotls_fail(c, IOTLS_ERR_ALLOC, IOTLS_STAGE_SETUP, 0, 0);
     }
+    mbedtls_ssl_init(&c->eng->ssl);
+    mbedtls_ssl_config_init(&c->eng->conf);
+    mbedtls_entropy_init(&c->eng->entropy);
+    mbedtls_ctr_drbg_init(&c->eng->drbg);
     if (setup_tls(c, conf) != IOTLS_OK)
         return c->err.code;
     c->state = CONN_READY;
@@ -171,11 +212,20 @@ static int set_names(iotls_conn *c)
             sni = e->host;
         iotls_strlcpy(e->verify_name, e->host, sizeof e->verify_name);
     }
+    /* Always called: Mbed TLS 3.6.6 refuses to verify a certificate when
+     * it was not (CVE-2025-27809). NULL means "send no SNI and check no
+     * name": for an IP literal or SNI off, iotls_verify_cb checks the name
+     * (an IP string here would go out as SNI, which RFC 6066 forbids, as
+     * ssl_write_hostname_ext() sends whatever it is given). */
+    ret = mbedtls_ssl_set_hostname(iotls_ssl(c), sni);
+    if (ret != 0) {
+        if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
+            c->err.alloc_failures++;
+        return iotls_fail(c, ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? IOTLS_ERR_ALLOC
+                                                                 : IOTLS_ERR_HOSTNAME,
+                          IOTLS_STAGE_SETUP, ret, 0);
+    }
     if (sni != NULL) {
-        ret = mbedtls_ssl_set_hostname(&c->ssl, sni);
-        if (ret != 0) {
-            return iotls_fail(c, IOTLS_ERR_HOSTNAME, IOTLS_STAGE_SETUP, ret, 0);
-        }
         e->sni_sent = 1;
         iotls_strlcpy(e->sni, sni, sizeof e->sni);
     }
@@ -255,15 +305,19 @@ static int dial(iotls_conn *c, const iotls_addr *addrs, size_t n)
 
 static int handshake(iotls_conn *c)
 {
-    int ret;
+    mbedtls_ssl_context *ssl = iotls_ssl(c);
+    int ret = 0;
 
     c->last_port_rc = IOTLS_PORT_RC_NONE;
     c->last_sys_err = 0;
     iotls_bio_set_deadline(c, phase_budget(c, c->conf->handshake_timeout_ms));
-    for (;;) {
-        ret = mbedtls_ssl_handshake(&c->ssl);
+    /* mbedtls_ssl_handshake() is this loop without the look after each
+     * step. */
+    while (!mbedtls_ssl_is_handshake_over(ssl)) {
+        ret = mbedtls_ssl_handshake_step(ssl);
+        iotls_tls13_catch_msg(c);
         if (ret == 0)
-            break;
+            continue;
         if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
             if (c->err.wire.not_tls)
                 iotls_bio_more_first_bytes(c, NOT_TLS_WAIT_MS);
@@ -274,8 +328,11 @@ static int handshake(iotls_conn *c)
             return iotls_classify(c, IOTLS_STAGE_HANDSHAKE, MBEDTLS_ERR_SSL_TIMEOUT);
         }
     }
-    c->deadline_ms = 0;
     c->timings.handshake_ms = since_t0(c);
+    if (c->err.wire.sh_version == 0x0304 && c->err.wire.cert_request_seen &&
+        (ret = iotls_tls13_settle(c)) != IOTLS_OK)
+        return ret;
+    c->deadline_ms = 0;
     return IOTLS_OK;
 }
 
@@ -324,7 +381,13 @@ int iotls_conn_connect(iotls_conn *c, const char *host, uint16_t port)
         return rc;
     if ((rc = dial(c, addrs, n)) != IOTLS_OK)
         return rc;
-    if ((rc = handshake(c)) != IOTLS_OK)
+    rc = handshake(c);
+    if (rc != IOTLS_OK && iotls_pss_refused(c)) {
+        if ((rc = iotls_pss_reset(c)) != IOTLS_OK || (rc = dial(c, addrs, n)) != IOTLS_OK)
+            return rc;
+        rc = handshake(c);
+    }
+    if (rc != IOTLS_OK)
         return rc;
     c->state = CONN_OPEN;
     return IOTLS_OK;
@@ -345,11 +408,11 @@ static int io_check(const iotls_conn *c)
 
 int iotls_conn_read(iotls_conn *c, unsigned char *buf, size_t len)
 {
-    int ret, rc;
+    int ret, rc, tickets = 0;
 
     if ((rc = io_check(c)) != IOTLS_OK)
         return rc;
-    if (c->ssl.conf == NULL || buf == NULL)
+    if (c->eng == NULL || buf == NULL)
         return IOTLS_ERR_USAGE;
     if (c->state == CONN_PEER_CLOSED)
         return 0;
@@ -361,7 +424,7 @@ int iotls_conn_read(iotls_conn *c, unsigned char *buf, size_t len)
     c->last_sys_err = 0;
     iotls_bio_set_deadline(c, c->conf->read_timeout_ms);
     for (;;) {
-        ret = mbedtls_ssl_read(&c->ssl, buf, len);
+        ret = mbedtls_ssl_read(iotls_ssl(c), buf, len);
         if (ret > 0) {
             if (c->timings.first_byte_ms == 0)
                 c->timings.first_byte_ms = since_t0(c);
@@ -371,6 +434,10 @@ int iotls_conn_read(iotls_conn *c, unsigned char *buf, size_t len)
             c->state = CONN_PEER_CLOSED;
             return 0;
         }
+        /* A TLS 1.3 NewSessionTicket is no data and no error. */
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET &&
+            tickets++ < IOTLS_MAX_TICKETS_SKIPPED)
+            ret = MBEDTLS_ERR_SSL_WANT_READ; /* no data yet; the deadline still holds */
         if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
             return iotls_classify(c, IOTLS_STAGE_READ, ret);
         if (c->deadline_ms != 0 && iotls_port_now_ms() >= c->deadline_ms) {
@@ -383,7 +450,7 @@ int iotls_conn_read(iotls_conn *c, unsigned char *buf, size_t len)
 int iotls_conn_write(iotls_conn *c, const unsigned char *buf, size_t len)
 {
     size_t off = 0;
-    int ret, rc;
+    int ret, rc, tickets = 0;
 
     if ((rc = io_check(c)) != IOTLS_OK)
         return rc;
@@ -395,11 +462,14 @@ int iotls_conn_write(iotls_conn *c, const unsigned char *buf, size_t len)
     c->last_sys_err = 0;
     iotls_bio_set_deadline(c, c->conf->write_timeout_ms);
     while (off < len) {
-        ret = mbedtls_ssl_write(&c->ssl, buf + off, len - off);
+        ret = mbedtls_ssl_write(iotls_ssl(c), buf + off, len - off);
         if (ret > 0) {
             off += (size_t)ret;
             continue;
         }
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET &&
+            tickets++ < IOTLS_MAX_TICKETS_SKIPPED)
+            ret = MBEDTLS_ERR_SSL_WANT_READ; /* no data yet; the deadline still holds */
         if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
             return iotls_classify(c, IOTLS_STAGE_WRITE, ret);
         if (c->deadline_ms != 0 && iotls_port_now_ms() >= c->deadline_ms) {
@@ -420,8 +490,9 @@ int iotls_conn_close(iotls_conn *c)
         c->last_port_rc = IOTLS_PORT_RC_NONE;
         iotls_bio_set_deadline(c, c->conf->write_timeout_ms);
         do {
-            ret = mbedtls_ssl_close_notify(&c->ssl);
-        } while ((ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) &&
+            ret = mbedtls_ssl_close_notify(iotls_ssl(c));
+        } while ((ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE ||
+                  ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) &&
                  (c->deadline_ms == 0 || iotls_port_now_ms() < c->deadline_ms));
         /* After the peer's own close_notify ours is a courtesy: the peer
          * may already be gone, and that is no failure. */
@@ -454,90 +525,14 @@ void iotls_conn_free(iotls_conn *c)
         iotls_port_free(c->priv);
         c->priv = NULL;
     }
-    mbedtls_ssl_free(&c->ssl);
-    mbedtls_ssl_config_free(&c->ssl_conf);
-    mbedtls_ctr_drbg_free(&c->drbg);
-    mbedtls_entropy_free(&c->entropy);
+    if (c->eng != NULL) {
+        mbedtls_ssl_free(&c->eng->ssl);
+        mbedtls_ssl_config_free(&c->eng->conf);
+        mbedtls_ctr_drbg_free(&c->eng->drbg);
+        mbedtls_entropy_free(&c->eng->entropy);
+        iotls_port_free(c->eng);
+        c->eng = NULL;
+    }
     c->conf = NULL;
     c->state = CONN_INIT;
-}
-
-const iotls_error *iotls_conn_error(const iotls_conn *c)
-{
-    static iotls_error none; /* for a NULL conn: code 0, nothing else known */
-
-    return c != NULL ? &c->err : &none;
-}
-
-static int handshake_over(const iotls_conn *c)
-{
-    return c != NULL && c->ssl.conf != NULL && c->ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER;
-}
-
-const char *iotls_conn_version(const iotls_conn *c)
-{
-    return handshake_over(c) ? mbedtls_ssl_get_version(&c->ssl) : NULL;
-}
-
-const char *iotls_conn_ciphersuite(const iotls_conn *c)
-{
-    return handshake_over(c) ? mbedtls_ssl_get_ciphersuite(&c->ssl) : NULL;
-}
-
-uint16_t iotls_conn_group(const iotls_conn *c)
-{
-    /* Mbed TLS 2.28 has no getter: the tap read it in ServerKeyExchange. */
-    return c != NULL ? c->err.wire.ske_group : 0;
-}
-
-const char *iotls_conn_alpn(const iotls_conn *c)
-{
-#if defined(MBEDTLS_SSL_ALPN)
-    return handshake_over(c) ? mbedtls_ssl_get_alpn_protocol(&c->ssl) : NULL;
-#else
-    (void)c;
-    return NULL;
-#endif
-}
-
-const char *iotls_conn_sni(const iotls_conn *c)
-{
-    return c != NULL && c->err.sni_sent ? c->err.sni : NULL;
-}
-
-const char *iotls_conn_verify_name(const iotls_conn *c)
-{
-    return c != NULL && c->err.verify_name[0] != '\0' ? c->err.verify_name : NULL;
-}
-
-const mbedtls_x509_crt *iotls_conn_peer_chain(const iotls_conn *c)
-{
-    if (c == NULL || c->ssl.conf == NULL)
-        return NULL;
-#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
-    if (c->ssl.session != NULL)
-        return c->ssl.session->peer_cert;
-    /* During a handshake the chain is in the session being negotiated;
-     * after a failed verification only iotls's copy is left. */
-    if (c->ssl.session_negotiate != NULL && c->ssl.session_negotiate->peer_cert != NULL)
-        return c->ssl.session_negotiate->peer_cert;
-#endif
-    if (c->priv != NULL && IOTLS_PRIV(c)->failed_chain != NULL &&
-        IOTLS_PRIV(c)->failed_chain->raw.p != NULL)
-        return IOTLS_PRIV(c)->failed_chain;
-    return NULL;
-}
-
-uint32_t iotls_conn_verify_result(const iotls_conn *c)
-{
-    if (c == NULL || c->ssl.conf == NULL)
-        return 0xFFFFFFFFu;
-    return mbedtls_ssl_get_verify_result(&c->ssl);
-}
-
-const iotls_timings *iotls_conn_timings(const iotls_conn *c)
-{
-    static const iotls_timings zero;
-
-    return c != NULL ? &c->timings : &zero;
 }

@@ -6,18 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(MBEDTLS_CONFIG_FILE)
-#include MBEDTLS_CONFIG_FILE
-#else
-#include "mbedtls/config.h"
-#endif
+#include "mbedtls/build_info.h"
 
 #if defined(MBEDTLS_DEBUG_C)
 #include "mbedtls/debug.h"
 #endif
 #include "mbedtls/ssl.h"
 
-#include "iotls_internal.h"
+#include "engine.h"
 
 #if defined(MBEDTLS_DEBUG_C)
 static const char *base_name(const char *path)
@@ -61,7 +57,7 @@ void iotls_debug_install(iotls_conn *c)
 {
 #if defined(MBEDTLS_DEBUG_C)
     if (c->conf->debug_fn != NULL && c->conf->debug_level > 0) {
-        mbedtls_ssl_conf_dbg(&c->ssl_conf, debug_line, c);
+        mbedtls_ssl_conf_dbg(&c->eng->conf, debug_line, c);
         /* Mbed TLS's threshold is process-wide. */
         mbedtls_debug_set_threshold(c->conf->debug_level);
     }

@@ -107,11 +107,11 @@ void iotls_diag_input_from_conn(iotls_diag_input *in, const iotls_conn *c, const
         if (conf == NULL)
             conf = c->conf;
         in->host = c->err.host[0] != '\0' ? c->err.host : NULL;
-        in->peer_chain = iotls_conn_peer_chain(c);
+        in->conn = c;
     }
     if (conf != NULL) {
         in->trust = conf->trust;
-        in->client_cert_configured = conf->client_cert != NULL;
+        in->client_cert_configured = conf->client != NULL && conf->client->loaded;
         in->sni_overridden = conf->sni_mode == IOTLS_SNI_CUSTOM;
         in->sni_disabled = conf->sni_mode == IOTLS_SNI_NONE;
     }
@@ -269,7 +269,7 @@ void iotls_diag_conclude(iotls_diag_ctx *x, iotls_cause cause, iotls_certainty c
 
 int iotls_diag_mbedtls_alloc(int code)
 {
-    /* Mbed TLS 2.28 error codes mix a high part (module) and a low part. */
+    /* Mbed TLS error codes mix a high part (module) and a low part. */
     unsigned m = 0u - (unsigned)code; /* no signed negation: code may be INT_MIN */
     int lo = -(int)(m & 0x7Fu), hi = -(int)(m & 0xFF80u);
     return code == MBEDTLS_ERR_SSL_ALLOC_FAILED || hi == MBEDTLS_ERR_X509_ALLOC_FAILED ||

@@ -8,8 +8,8 @@
  * (a wrong SNI brings a default certificate that fails everything else),
  * then trust, dates, and the algorithms. The other flags become notes.
  *
- * Trust problems are told apart with the chain as sent (iotls_diag_input's
- * peer_chain, which Mbed TLS keeps after a failed verification): a single
+ * Trust problems are told apart with the chain as sent (the input conn's,
+ * which iotls keeps after a failed verification): a single
  * self-issued certificate is self-signed; a chain whose top is a root the
  * store does not hold is an unknown CA; a chain whose top is not a root and
  * whose issuer is not in the store is missing an intermediate, unless the
@@ -23,6 +23,7 @@
 #include "mbedtls/x509_crt.h"
 
 #include "diagnose_int.h"
+#include "engine.h"
 
 #define BADCERT_TRUST (MBEDTLS_X509_BADCERT_NOT_TRUSTED)
 #define BADCERT_NAME (MBEDTLS_X509_BADCERT_CN_MISMATCH | IOTLS_BADCERT_IP_MISMATCH)
@@ -77,7 +78,7 @@ static const mbedtls_x509_crt *trust_find_subject(const iotls_trust *t,
     int guard = 0;
     if (t == NULL || t->loaded == 0)
         return NULL;
-    for (c = &t->certs; c != NULL && c->raw.len > 0 && guard++ < 100000; c = c->next)
+    for (c = iotls_trust_crt(t); c != NULL && c->raw.len > 0 && guard++ < 100000; c = c->next)
         if (raw_eq(&c->subject_raw, name))
             return c;
     return NULL;
@@ -487,7 +488,7 @@ static void other_flags(iotls_diag_ctx *x)
 int iotls_diag_cert(iotls_diag_ctx *x)
 {
     const iotls_error *e = x->e;
-    const mbedtls_x509_crt *leaf = x->in->peer_chain;
+    const mbedtls_x509_crt *leaf = iotls_conn_peer_crt(x->in->conn);
     int done;
     if (e->verify_flags == 0 || (e->code != IOTLS_ERR_VERIFY && e->stage != IOTLS_STAGE_VERIFY))
         return 0;

@@ -49,10 +49,11 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         break;
     case IOTLS_CAUSE_NO_SHARED_CIPHER:
         FIX(fix_tool,
-            "none needed: iotls offers ECDHE-ECDSA and ECDHE-RSA with AES-GCM and "
-            "ChaCha20-Poly1305; confirm with `iotls diagnose %s`",
+            "none needed: iotls offers the TLS 1.3 suites and, for TLS 1.2, ECDHE-ECDSA and "
+            "ECDHE-RSA with AES-GCM and ChaCha20-Poly1305; confirm with `iotls diagnose %s`",
             h);
         FIX(fix_device, "mbedtls_ssl_conf_ciphersuites(&conf, suites) with "
+                        "MBEDTLS_TLS1_3_AES_128_GCM_SHA256, "
                         "MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 and "
                         "MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (and their 256 forms)");
         FIX(fix_server, "enable ECDHE with AES-GCM for its certificate type");
@@ -63,28 +64,31 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
             "`iotls diagnose %s`",
             h);
         FIX(fix_device,
-            "mbedtls_ssl_conf_curves(&conf, curves) with MBEDTLS_ECP_DP_CURVE25519, "
-            "MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1 (MBEDTLS_ECP_DP_*_ENABLED)");
+            "mbedtls_ssl_conf_groups(&conf, groups) with MBEDTLS_SSL_IANA_TLS_GROUP_X25519, "
+            "MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1 "
+            "(MBEDTLS_ECP_DP_*_ENABLED)");
         FIX(fix_server, "accept x25519 or secp256r1 (OpenSSL: -groups X25519:P-256)");
         break;
     case IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM:
-        FIX(fix_tool, "none needed: iotls offers ECDSA and RSA PKCS#1 v1.5 with SHA-256 and up "
-                      "(Mbed TLS 2.28 has no RSA-PSS in TLS 1.2); confirm with `iotls diagnose %s`",
+        FIX(fix_tool, "none needed: iotls offers ECDSA, RSA-PSS and RSA PKCS#1 v1.5 with "
+                      "SHA-256 and up; confirm with `iotls diagnose %s`",
             h);
-        FIX(fix_device, "mbedtls_ssl_conf_sig_hashes(&conf, hashes) with MBEDTLS_MD_SHA256, "
-                        "MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512, and MBEDTLS_RSA_C and "
-                        "MBEDTLS_ECDSA_C enabled");
+        FIX(fix_device, "mbedtls_ssl_conf_sig_algs(&conf, sig_algs) with "
+                        "MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256, "
+                        "MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256 and "
+                        "MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256 (MBEDTLS_PKCS1_V21, "
+                        "MBEDTLS_X509_RSASSA_PSS_SUPPORT)");
         FIX(fix_server, "use a certificate key the client can verify (RSA-2048 or ECDSA P-256)");
         break;
     case IOTLS_CAUSE_PROTOCOL_VERSION:
         FIX(fix_tool,
-            "none: iotls speaks TLS 1.2, as Mbed TLS 2.28 does; confirm with "
-            "`iotls diagnose %s`",
+            "none needed: iotls offers TLS 1.3 and TLS 1.2 (unless --tls-max/--tls-min "
+            "narrowed it); confirm with `iotls diagnose %s`",
             h);
-        FIX(fix_device, "mbedtls_ssl_conf_max_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, "
-                        "MBEDTLS_SSL_MINOR_VERSION_3); a TLS 1.3-only server needs Mbed TLS 3.x "
-                        "(MBEDTLS_SSL_PROTO_TLS1_3)");
-        FIX(fix_server, "enable TLS 1.2 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
+        FIX(fix_device, "mbedtls_ssl_conf_min_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2); "
+                        "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_3); "
+                        "(MBEDTLS_SSL_PROTO_TLS1_3, psa_crypto_init())");
+        FIX(fix_server, "enable TLS 1.2 and TLS 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
         break;
     case IOTLS_CAUSE_CLIENT_CERT_REQUIRED:
         FIX(fix_tool, "--cert FILE --key FILE: a client certificate from a CA the server "
@@ -212,6 +216,19 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         FIX(fix_server, "check why the server does not answer the request");
         break;
     case IOTLS_CAUSE_PEER_CLOSED:
+        if (iotls_diag_maybe_tls13_intolerant(x->e)) {
+            /* Closing on the hello is also what a server intolerant of
+             * TLS 1.3 ClientHellos does; the retry confirms it. */
+            FIX(fix_tool, "if the server is intolerant of TLS 1.3 ClientHellos: --tls-max 1.2; "
+                          "`iotls diagnose %s` retries with one change at a time to tell", h);
+            FIX(fix_device, "if the server is intolerant of TLS 1.3 ClientHellos: "
+                            "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2);"
+                            " else compare the offer (mbedtls_ssl_conf_ciphersuites, "
+                            "mbedtls_ssl_set_hostname)");
+            FIX(fix_server, "check the server's log for why it closed the connection; a TLS 1.2 "
+                            "server must ignore TLS 1.3's extensions (RFC 8446 appendix D)");
+            break;
+        }
         FIX(fix_tool, "`iotls diagnose %s` retries with one change at a time to find why", h);
         FIX(fix_device, "compare the device's offer with what the server accepts "
                         "(mbedtls_ssl_conf_ciphersuites, mbedtls_ssl_set_hostname)");

@@ -18,6 +18,7 @@
 
 #include "diagnose_int.h"
 #include "iotls/addr.h"
+#include "iotls/conn.h"
 
 static int before_server_hello(const iotls_error *e)
 {
@@ -291,6 +292,31 @@ static int record_too_large(iotls_diag_ctx *x)
     return 1;
 }
 
+/* The best version a ClientHello offered: supported_versions, else
+ * legacy_version. */
+static uint16_t offered_max(const iotls_hello *ch)
+{
+    uint16_t best = ch->n_versions > 0 ? 0 : ch->version;
+    uint8_t i;
+
+    for (i = 0; i < ch->n_versions && i < 4; i++)
+        if ((ch->versions[i] & 0xff00) == 0x0300 && ch->versions[i] > best)
+            best = ch->versions[i];
+    return best;
+}
+
+static int offers(const iotls_hello *ch, uint16_t v)
+{
+    uint8_t i;
+
+    if (ch->n_versions == 0)
+        return ch->version >= v;
+    for (i = 0; i < ch->n_versions && i < 4; i++)
+        if (ch->versions[i] == v)
+            return 1;
+    return 0;
+}
+
 static int protocol_version(iotls_diag_ctx *x)
 {
     const iotls_error *e = x->e;
@@ -309,7 +335,7 @@ static int protocol_version(iotls_diag_ctx *x)
                  (e->wire.alert_received == 40 || e->wire.alert_received == 70 ||
                   e->wire.alert_received == 71);
     if (e->code != IOTLS_ERR_PROTOCOL_VERSION &&
-        e->mbedtls_code != MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION &&
+        e->mbedtls_code != MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION &&
         e->wire.alert_received != 70 && !old_server && !old_record)
         return 0;
     if (e->wire.alert_received >= 0)
@@ -337,25 +363,50 @@ static int protocol_version(iotls_diag_ctx *x)
         snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
                  "none on purpose: TLS 1.0/1.1 are broken; the server must enable TLS 1.2");
         snprintf(x->d->fix_device, sizeof(x->d->fix_device),
-                 "upgrade the server; only as a stopgap: mbedtls_ssl_conf_min_version(&conf, "
-                 "MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_%d);",
-                 v & 0xff);
+                 "upgrade the server; Mbed TLS 3.6 has no TLS 1.0/1.1 to fall back to "
+                 "(mbedtls_ssl_conf_min_tls_version() takes MBEDTLS_SSL_VERSION_TLS1_2 at "
+                 "least)");
+        (void)v;
         snprintf(x->d->fix_server, sizeof(x->d->fix_server),
                  "enable TLS 1.2 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
         iotls_diag_conclude(x, IOTLS_CAUSE_PROTOCOL_VERSION,
                             old_server ? IOTLS_DIAG_CERTAIN : IOTLS_DIAG_LIKELY);
         return 1;
-    } else if (e->wire.client_hello_seen && ch->version >= 0x0303) {
+    } else if (e->wire.client_hello_seen && offered_max(ch) >= 0x0304 && offers(ch, 0x0303)) {
+        /* A TLS 1.2 server must pick TLS 1.2 from this offer, a TLS 1.3
+         * server TLS 1.3: refusing both is intolerance of the TLS 1.3
+         * ClientHello (RFC 8446 appendix D). */
+        iotls_diag_summary(x,
+                           "the server refused a ClientHello offering TLS 1.3 and TLS 1.2: it is "
+                           "most likely intolerant of TLS 1.3 ClientHellos");
+        snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
+                 "--tls-max 1.2; confirm with `iotls diagnose %s`", x->host);
+        snprintf(x->d->fix_device, sizeof(x->d->fix_device),
+                 "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2);");
+        snprintf(x->d->fix_server, sizeof(x->d->fix_server),
+                 "upgrade the server: a TLS 1.2 server must ignore TLS 1.3's supported_versions "
+                 "and key_share (RFC 8446 appendix D)");
+        iotls_diag_conclude(x, IOTLS_CAUSE_PROTOCOL_VERSION, IOTLS_DIAG_LIKELY);
+        return 1;
+    } else if (e->wire.client_hello_seen && offered_max(ch) >= 0x0304 && !offers(ch, 0x0303)) {
+        iotls_diag_summary(x, "the client offered only TLS 1.3 and the server does not speak it: "
+                              "it most likely speaks only TLS 1.2");
+        snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
+                 "drop --tlsv1.3 (iotls offers TLS 1.3 and TLS 1.2 by default)");
+        snprintf(x->d->fix_device, sizeof(x->d->fix_device),
+                 "mbedtls_ssl_conf_min_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2);");
+        snprintf(x->d->fix_server, sizeof(x->d->fix_server),
+                 "enable TLS 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
+    } else if (e->wire.client_hello_seen && offered_max(ch) == 0x0303) {
         iotls_diag_summary(x,
                            "the server accepts no version the client offered (up to %s): it "
                            "most likely requires TLS 1.3",
-                           version_text(ch->version));
+                           version_text(offered_max(ch)));
         snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
-                 "none: iotls speaks TLS 1.2 (Mbed TLS 2.28); confirm with `iotls diagnose %s`",
-                 x->host);
+                 "offer TLS 1.3 (drop --tls-max 1.2); confirm with `iotls diagnose %s`", x->host);
         snprintf(x->d->fix_device, sizeof(x->d->fix_device),
-                 "a TLS 1.3-only server needs a TLS 1.3 client: Mbed TLS 3.x with "
-                 "MBEDTLS_SSL_PROTO_TLS1_3 (2.28 has none)");
+                 "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_3); with "
+                 "MBEDTLS_SSL_PROTO_TLS1_3 and psa_crypto_init() before the handshake");
         snprintf(x->d->fix_server, sizeof(x->d->fix_server),
                  "enable TLS 1.2 alongside TLS 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
     } else {
@@ -403,8 +454,10 @@ static int client_cert(iotls_diag_ctx *x)
             ev_where(x,
                      e->code == IOTLS_ERR_RESET ? "reset the connection" : "closed the connection");
         if (w->client_cert_msg_sent)
-            iotls_diag_add_evidence(x, "the client sent an empty Certificate message (seen on the "
-                                       "wire)%s",
+            iotls_diag_add_evidence(x, "the client sent an empty Certificate message (%s)%s",
+                                    w->sh_version == 0x0304 ? "TLS 1.3: encrypted, so not seen "
+                                                              "on the wire but certain"
+                                                            : "seen on the wire",
                                     x->in->client_cert_configured
                                         ? " although a certificate was configured: Mbed TLS found "
                                           "none that fits the request"
@@ -421,9 +474,12 @@ static int client_cert(iotls_diag_ctx *x)
         (is_one_of(a, cert_alerts, 6) || is_one_of(a, other_refusals, 3) || closed)) {
         if (w->client_cert_msg_sent)
             iotls_diag_add_evidence(x, "server sent CertificateRequest; the client sent a "
-                                       "Certificate with %u certificate(s)%s (seen on the wire)",
+                                       "Certificate with %u certificate(s)%s (%s)",
                                     (unsigned)w->client_certs_sent,
-                                    w->cert_verify_sent ? " and a CertificateVerify" : "");
+                                    w->cert_verify_sent ? " and a CertificateVerify" : "",
+                                    w->sh_version == 0x0304 ? "TLS 1.3: encrypted, known from "
+                                                              "the configuration"
+                                                            : "seen on the wire");
         else
             iotls_diag_add_evidence(x, "server sent CertificateRequest and the client sent its "
                                        "certificate");
@@ -503,12 +559,17 @@ static int refused_hello(iotls_diag_ctx *x)
                                      "suites outside it is the most common reason");
             iotls_diag_add_candidate(x, IOTLS_CAUSE_NO_SHARED_GROUP,
                                      "the server may accept only groups not offered (x448, ffdhe)");
-            iotls_diag_add_candidate(x, IOTLS_CAUSE_PROTOCOL_VERSION,
-                                     "the server may require TLS 1.3 but answer 40, not 70");
+            if (offered_max(&x->e->wire.client_hello) >= 0x0304)
+                iotls_diag_add_candidate(x, IOTLS_CAUSE_PROTOCOL_VERSION,
+                                         "the server may be intolerant of a TLS 1.3 "
+                                         "ClientHello (try --tls-max 1.2)");
+            else
+                iotls_diag_add_candidate(x, IOTLS_CAUSE_PROTOCOL_VERSION,
+                                         "the server may require TLS 1.3 (not offered) but "
+                                         "answer 40, not 70");
             iotls_diag_add_candidate(x, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM,
                                      "the server may require a signature scheme not offered "
-                                     "(Mbed TLS 2.28 has no RSA-PSS or EdDSA in TLS 1.2, and "
-                                     "iotls no SHA-1)");
+                                     "(EdDSA: not in Mbed TLS 3.6; SHA-1: refused by iotls)");
             iotls_diag_summary(x,
                                "the server refused the ClientHello (alert %d) and nothing in "
                                "it looks wrong: run `iotls diagnose %s` to find what it wants",
@@ -532,6 +593,26 @@ static int refused_hello(iotls_diag_ctx *x)
              * A server or a firewall filtering by SNI also resets, but then
              * the name is the dialed host's, so that is a property of the
              * network path, not of this client's hello. */
+            if (e->code != IOTLS_ERR_RESET && iotls_diag_maybe_tls13_intolerant(e)) {
+                /* A close is what a server closing on anything does, but
+                 * also what one intolerant of TLS 1.3 ClientHellos does:
+                 * both are candidates, and a retry with --tls-max 1.2
+                 * (iotls diagnose) tells them apart. */
+                iotls_diag_add_evidence(x, "the ClientHello offered TLS 1.3 and TLS 1.2");
+                iotls_diag_add_candidate(x, IOTLS_CAUSE_PEER_CLOSED,
+                                         "the server closed without an alert, which says "
+                                         "nothing about why");
+                iotls_diag_add_candidate(x, IOTLS_CAUSE_PROTOCOL_VERSION,
+                                         "a TLS 1.2 server intolerant of TLS 1.3 ClientHellos "
+                                         "closes like this: try --tls-max 1.2");
+                iotls_diag_summary(x,
+                                   "%s:%u closed the connection right after the ClientHello, "
+                                   "without an alert (a server intolerant of TLS 1.3 "
+                                   "ClientHellos does this)",
+                                   x->host, (unsigned)e->port);
+                iotls_diag_conclude(x, IOTLS_CAUSE_UNKNOWN, IOTLS_DIAG_LIKELY);
+                return 1;
+            }
             if (e->code != IOTLS_ERR_RESET)
                 return 0; /* a plain close: the network family says it */
             iotls_diag_add_evidence(x, "nothing in the ClientHello looks wrong (SNI is the "
@@ -558,6 +639,69 @@ static int refused_hello(iotls_diag_ctx *x)
         return 1;
     }
     return 0;
+}
+
+/* TLS 1.3: a HelloRetryRequest for a group the ClientHello did not list
+ * (one it did list Mbed TLS answers, and the handshake goes on). */
+static int retry_group(iotls_diag_ctx *x)
+{
+    const iotls_error *e = x->e;
+    const iotls_hello *ch = &e->wire.client_hello;
+    char g[40], list[120];
+    unsigned i;
+
+    if (!e->wire.hrr_seen || e->wire.hrr_group == 0 || ch->n_groups == 0)
+        return 0;
+    for (i = 0; i < ch->n_groups; i++)
+        if (ch->groups[i] == e->wire.hrr_group)
+            return 0;
+    iotls_diag_add_evidence(x, "HelloRetryRequest asks for %s, which the ClientHello did not offer",
+                            iotls_diag_group_text(e->wire.hrr_group, g, sizeof(g)));
+    iotls_diag_list_text(ch->groups, ch->n_groups, ch->n_groups, iotls_diag_group_text, list,
+                         sizeof(list));
+    iotls_diag_add_evidence(x, "ClientHello groups: %s", list);
+    ev_mbedtls(x);
+    iotls_diag_summary(x, "the server has no group in common with the client: its "
+                          "HelloRetryRequest asks for %s",
+                       g);
+    iotls_diag_conclude(x, IOTLS_CAUSE_NO_SHARED_GROUP, IOTLS_DIAG_CERTAIN);
+    return 1;
+}
+
+/*
+ * TLS 1.2 with an RSA key, and the server signed its key exchange with
+ * RSA-PSS: Mbed TLS 3.6.6 offers rsa_pss_rsae_* (for TLS 1.3) in a hello
+ * that also offers TLS 1.2, yet refuses them once TLS 1.2 is chosen (alert
+ * 47; upstream issue 10668). iotls lists PKCS#1 first, so only a server
+ * that imposes its own order gets here.
+ */
+static int tls12_pss(iotls_diag_ctx *x)
+{
+    const iotls_error *e = x->e;
+    uint16_t sa = e->wire.ske_sig_alg;
+
+    if (e->wire.sh_version != 0x0303 || sa < 0x0804 || sa > 0x0806)
+        return 0;
+    iotls_diag_add_evidence(x, "the server chose TLS 1.2 and signed its ServerKeyExchange with "
+                               "%s (0x%04x)",
+                            iotls_sig_alg_name(sa), sa);
+    if (e->wire.alert_sent >= 0)
+        iotls_diag_add_evidence(x, "iotls answered alert %d (%s)", e->wire.alert_sent,
+                                iotls_alert_name(e->wire.alert_sent));
+    ev_mbedtls(x);
+    iotls_diag_summary(x, "the TLS 1.2 server signed with %s, which Mbed TLS 3.6 offers for "
+                          "TLS 1.3 but refuses in TLS 1.2",
+                       iotls_sig_alg_name(sa));
+    snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
+             "--tls-max 1.2 (then RSA-PSS is not offered and the server signs with PKCS#1)");
+    snprintf(x->d->fix_device, sizeof(x->d->fix_device),
+             "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2); for this "
+             "server, or mbedtls_ssl_conf_sig_algs() without MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_*");
+    snprintf(x->d->fix_server, sizeof(x->d->fix_server),
+             "enable TLS 1.3, or let the client's signature algorithm order decide "
+             "(OpenSSL: no ServerPreference)");
+    iotls_diag_conclude(x, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM, IOTLS_DIAG_LIKELY);
+    return 1;
 }
 
 static int other_handshake(iotls_diag_ctx *x)
@@ -618,7 +762,8 @@ int iotls_diag_handshake(iotls_diag_ctx *x)
         return 0;
     if (protocol_version(x) || client_cert(x))
         return 1;
-    if (e->stage == IOTLS_STAGE_HANDSHAKE && (refused_hello(x) || other_handshake(x)))
+    if (e->stage == IOTLS_STAGE_HANDSHAKE &&
+        (refused_hello(x) || retry_group(x) || tls12_pss(x) || other_handshake(x)))
         return 1;
     if (e->wire.alert_received >= 0 && e->code == IOTLS_ERR_ALERT_RECEIVED) {
         /* An alert no rule explains: keep where it came for the raw facts. */

@@ -78,6 +78,10 @@ typedef struct iotls_diag_offer {
 } iotls_diag_offer;
 
 void iotls_diag_offer_judge(const iotls_error *e, iotls_diag_offer *o);
+/* 1 when the ClientHello offered TLS 1.3 and TLS 1.2, and the server closed
+ * before answering anything: what a server intolerant of TLS 1.3
+ * ClientHellos does (RFC 8446 appendix D). */
+int iotls_diag_maybe_tls13_intolerant(const iotls_error *e);
 /* Names for reports; never NULL (hex when the library has no name). */
 const char *iotls_diag_suite_text(uint16_t id, char *buf, size_t len);
 const char *iotls_diag_group_text(uint16_t id, char *buf, size_t len);

@@ -249,3 +249,19 @@ void iotls_diag_side_notes(iotls_diag_ctx *x)
         }
     }
 }
+
+int iotls_diag_maybe_tls13_intolerant(const iotls_error *e)
+{
+    const iotls_hello *ch = &e->wire.client_hello;
+    int v13 = 0, v12 = 0;
+    unsigned i;
+
+    if (!e->wire.client_hello_seen || e->wire.server_hello_seen || e->wire.bytes_received != 0 ||
+        (e->code != IOTLS_ERR_PEER_CLOSED && e->code != IOTLS_ERR_RESET))
+        return 0;
+    for (i = 0; i < ch->n_versions && i < sizeof ch->versions / sizeof ch->versions[0]; i++) {
+        v13 |= ch->versions[i] == 0x0304;
+        v12 |= ch->versions[i] == 0x0303;
+    }
+    return v13 && v12;
+}

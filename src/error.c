@@ -106,10 +106,12 @@ static const char *hs_msg_name(int type)
     case 0: return "HelloRequest";
     case 2: return "ServerHello";
     case 4: return "NewSessionTicket";
+    case 8: return "EncryptedExtensions";
     case 11: return "Certificate";
     case 12: return "ServerKeyExchange";
     case 13: return "CertificateRequest";
     case 14: return "ServerHelloDone";
+    case 15: return "CertificateVerify";
     case 20: return "Finished";
     default: return "handshake message";
     }
@@ -299,6 +301,18 @@ int iotls_error_format(const iotls_error *e, char *buf, size_t len)
         break;
     case IOTLS_ERR_ENTROPY:
         put(&o, "the random number generator could not be seeded");
+        break;
+    case IOTLS_ERR_CRED_CERT:
+        put(&o, "the client certificate does not parse");
+        break;
+    case IOTLS_ERR_CRED_KEY:
+        put(&o, "the client key does not parse");
+        break;
+    case IOTLS_ERR_CRED_PASSWORD:
+        put(&o, "the client key needs a password, and the one given (if any) is wrong");
+        break;
+    case IOTLS_ERR_CRED_MISMATCH:
+        put(&o, "the client key does not belong to the client certificate");
         break;
     case IOTLS_ERR_ALLOC:
         put(&o, "out of memory");

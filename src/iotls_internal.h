@@ -1,6 +1,6 @@
 /*
- * iotls internals shared by the files of src/ (and the POSIX port's trust
- * loader). Nothing here is part of the public API.
+ * iotls internals shared by the files of src/. Nothing here is part of the
+ * public API; the ports use only the public headers.
  */
 #ifndef IOTLS_INTERNAL_H
 #define IOTLS_INTERNAL_H
@@ -38,10 +38,13 @@ void iotls_tap_delete(iotls_tap *tap);
 void iotls_tap_reset(iotls_tap *tap);
 /* Feeds bytes that crossed the socket in one direction. */
 void iotls_tap_feed(iotls_tap *tap, int dir, const unsigned char *buf, size_t len);
-/* 1 once a ChangeCipherSpec went by in that direction. */
+/* 1 once that direction is encrypted (TLS 1.2: after its ChangeCipherSpec;
+ * TLS 1.3: from its first application_data record). */
 int iotls_tap_encrypted(const iotls_tap *tap, int dir);
 /* 1 if the record that exceeded the input buffer was plaintext. */
 uint32_t iotls_tap_max_plain_len(const iotls_tap *tap);
+
+struct mbedtls_x509_crt;
 
 /* What a connection keeps besides the public struct (iotls_conn.priv). */
 typedef struct iotls_conn_priv {
@@ -49,7 +52,7 @@ typedef struct iotls_conn_priv {
     /* Mbed TLS frees the server's chain when verification fails; reports
      * want it most then, so the verify callback keeps a copy (only on
      * failure: no cost on success). */
-    mbedtls_x509_crt *failed_chain; /* allocated on failure only */
+    struct mbedtls_x509_crt *failed_chain; /* allocated on failure only */
     uint8_t chain_kept;
     uint32_t flags_seen;  /* verify flags of every depth so far */
 } iotls_conn_priv;
@@ -74,9 +77,9 @@ void iotls_bio_more_first_bytes(iotls_conn *c, uint32_t max_wait_ms);
 /* ---- certificate name checks (verify.c) ---- */
 
 /* Mbed TLS verify callback, installed on every connection; p is the conn. */
-int iotls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+int iotls_verify_cb(void *p, struct mbedtls_x509_crt *crt, int depth, uint32_t *flags);
 /* RFC 6125 host name match against dNSName SANs (CN only without any). */
-int iotls_x509_match_dns(const mbedtls_x509_crt *crt, const char *host);
+int iotls_x509_match_dns(const struct mbedtls_x509_crt *crt, const char *host);
 
 /* Bounds every count in w by its array. The tap never exceeds them, but
  * iotls_diagnose() and iotls_error_format() take any iotls_error a caller

@@ -1,10 +1,10 @@
 /*
- * Stable names of codes: errors, stages, alerts, groups, suites, versions.
- * These strings appear in the tool's JSON; never change an existing one.
+ * Stable names of codes: errors, stages, alerts, groups, suites, signature
+ * schemes, versions. These strings appear in the tool's JSON; never change
+ * an existing one. Suites and schemes carry their IANA names (RFC 8446,
+ * the TLS registry), so reports read the same whatever the TLS library.
  */
 #include <string.h>
-
-#include "mbedtls/ssl.h"
 
 #include "iotls_internal.h"
 
@@ -32,6 +32,10 @@ const char *iotls_err_name(int code)
     case IOTLS_ERR_TRUST_EMPTY: return "trust_empty";
     case IOTLS_ERR_TRUST_READ: return "trust_read";
     case IOTLS_ERR_CONFIG: return "config";
+    case IOTLS_ERR_CRED_CERT: return "cred_cert";
+    case IOTLS_ERR_CRED_KEY: return "cred_key";
+    case IOTLS_ERR_CRED_MISMATCH: return "cred_mismatch";
+    case IOTLS_ERR_CRED_PASSWORD: return "cred_password";
     case IOTLS_ERR_DNS: return "dns";
     case IOTLS_ERR_DNS_TIMEOUT: return "dns_timeout";
     case IOTLS_ERR_CONNECT_REFUSED: return "connect_refused";
@@ -139,19 +143,171 @@ const char *iotls_group_name(uint16_t iana_id)
     }
 }
 
+/* IANA name and OpenSSL's spelling ("" when OpenSSL has none). The suites
+ * iotls offers or may meet and name in a diagnosis; others get no name. */
+typedef struct suite_name {
+    uint16_t id;
+    const char *iana;
+    const char *openssl;
+} suite_name;
+
+static const suite_name suites[] = {
+    {0x1301, "TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256"},
+    {0x1302, "TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384"},
+    {0x1303, "TLS_CHACHA20_POLY1305_SHA256", "TLS_CHACHA20_POLY1305_SHA256"},
+    {0x1304, "TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_SHA256"},
+    {0x1305, "TLS_AES_128_CCM_8_SHA256", "TLS_AES_128_CCM_8_SHA256"},
+    {0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"},
+    {0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384"},
+    {0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"},
+    {0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "ECDHE-RSA-AES256-GCM-SHA384"},
+    {0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305"},
+    {0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-RSA-CHACHA20-POLY1305"},
+    {0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "DHE-RSA-CHACHA20-POLY1305"},
+    {0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "ECDHE-ECDSA-AES128-CCM"},
+    {0xc0ad, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM", "ECDHE-ECDSA-AES256-CCM"},
+    {0xc0ae, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", "ECDHE-ECDSA-AES128-CCM8"},
+    {0xc0af, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8", "ECDHE-ECDSA-AES256-CCM8"},
+    {0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "ECDHE-ECDSA-AES128-SHA256"},
+    {0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "ECDHE-ECDSA-AES256-SHA384"},
+    {0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "ECDHE-RSA-AES128-SHA256"},
+    {0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "ECDHE-RSA-AES256-SHA384"},
+    {0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "ECDHE-ECDSA-AES128-SHA"},
+    {0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "ECDHE-ECDSA-AES256-SHA"},
+    {0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "ECDHE-RSA-AES128-SHA"},
+    {0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "ECDHE-RSA-AES256-SHA"},
+    {0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "DHE-RSA-AES128-GCM-SHA256"},
+    {0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "DHE-RSA-AES256-GCM-SHA384"},
+    {0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", "DHE-RSA-AES128-SHA256"},
+    {0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", "DHE-RSA-AES256-SHA256"},
+    {0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", "DHE-RSA-AES128-SHA"},
+    {0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "DHE-RSA-AES256-SHA"},
+    {0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", "AES128-GCM-SHA256"},
+    {0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384"},
+    {0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256"},
+    {0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", "AES256-SHA256"},
+    {0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA"},
+    {0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA"},
+    {0xc09c, "TLS_RSA_WITH_AES_128_CCM", "AES128-CCM"},
+    {0xc09d, "TLS_RSA_WITH_AES_256_CCM", "AES256-CCM"},
+    {0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "DES-CBC3-SHA"},
+    {0x0005, "TLS_RSA_WITH_RC4_128_SHA", "RC4-SHA"},
+    {0x0004, "TLS_RSA_WITH_RC4_128_MD5", "RC4-MD5"},
+    {0xc012, "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", "ECDHE-RSA-DES-CBC3-SHA"},
+    {0x00a8, "TLS_PSK_WITH_AES_128_GCM_SHA256", "PSK-AES128-GCM-SHA256"},
+    {0x00a9, "TLS_PSK_WITH_AES_256_GCM_SHA384", "PSK-AES256-GCM-SHA384"},
+    {0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256", "PSK-AES128-CBC-SHA256"},
+    {0xc037, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256", "ECDHE-PSK-AES128-CBC-SHA256"},
+    {0xccac, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-PSK-CHACHA20-POLY1305"},
+    {0xc0a8, "TLS_PSK_WITH_AES_128_CCM_8", "PSK-AES128-CCM8"},
+    {0xc0a9, "TLS_PSK_WITH_AES_256_CCM_8", "PSK-AES256-CCM8"},
+    {0xc0a4, "TLS_PSK_WITH_AES_128_CCM", "PSK-AES128-CCM"},
+    {0xc0a5, "TLS_PSK_WITH_AES_256_CCM", "PSK-AES256-CCM"},
+    {0x008c, "TLS_PSK_WITH_AES_128_CBC_SHA", "PSK-AES128-CBC-SHA"},
+    {0x008d, "TLS_PSK_WITH_AES_256_CBC_SHA", "PSK-AES256-CBC-SHA"},
+    {0x00af, "TLS_PSK_WITH_AES_256_CBC_SHA384", "PSK-AES256-CBC-SHA384"},
+    {0xccab, "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256", "PSK-CHACHA20-POLY1305"},
+    {0xc035, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA", "ECDHE-PSK-AES128-CBC-SHA"},
+    {0xc036, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA", "ECDHE-PSK-AES256-CBC-SHA"},
+    {0xc038, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384", "ECDHE-PSK-AES256-CBC-SHA384"},
+    {0xc09e, "TLS_DHE_RSA_WITH_AES_128_CCM", "DHE-RSA-AES128-CCM"},
+    {0xc09f, "TLS_DHE_RSA_WITH_AES_256_CCM", "DHE-RSA-AES256-CCM"},
+    {0xc0a2, "TLS_DHE_RSA_WITH_AES_128_CCM_8", "DHE-RSA-AES128-CCM8"},
+    {0xc0a3, "TLS_DHE_RSA_WITH_AES_256_CCM_8", "DHE-RSA-AES256-CCM8"},
+    {0xc0a0, "TLS_RSA_WITH_AES_128_CCM_8", "AES128-CCM8"},
+    {0xc0a1, "TLS_RSA_WITH_AES_256_CCM_8", "AES256-CCM8"},
+    /* Signalling values, named in evidence. */
+    {0x00ff, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV", ""},
+    {0x5600, "TLS_FALLBACK_SCSV", ""},
+};
+
+#define N_SUITES (sizeof suites / sizeof suites[0])
+
 const char *iotls_suite_name(uint16_t iana_id)
 {
-    const char *name;
+    size_t i;
 
-    /* Signalling values Mbed TLS has no name for. */
-    if (iana_id == 0x00ff)
-        return "TLS-EMPTY-RENEGOTIATION-INFO-SCSV";
-    if (iana_id == 0x5600)
-        return "TLS-FALLBACK-SCSV";
-    name = mbedtls_ssl_get_ciphersuite_name((int)iana_id);
-    if (name == NULL || strcmp(name, "unknown") == 0)
-        return NULL;
-    return name;
+    for (i = 0; i < N_SUITES; i++)
+        if (suites[i].id == iana_id)
+            return suites[i].iana;
+    return NULL;
+}
+
+static int eq_nocase(const char *a, const char *b)
+{
+    for (; *a != '\0' && *b != '\0'; a++, b++) {
+        int x = (*a >= 'A' && *a <= 'Z') ? *a + 32 : *a;
+        int y = (*b >= 'A' && *b <= 'Z') ? *b + 32 : *b;
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+uint16_t iotls_suite_from_name(const char *name)
+{
+    size_t i;
+
+    if (name == NULL || name[0] == '\0')
+        return 0;
+    for (i = 0; i < N_SUITES; i++)
+        if (eq_nocase(name, suites[i].iana) ||
+            (suites[i].openssl[0] != '\0' && eq_nocase(name, suites[i].openssl)))
+            return suites[i].id;
+    return 0;
+}
+
+uint16_t iotls_group_from_name(const char *name)
+{
+    static const struct {
+        const char *name;
+        uint16_t id;
+    } aliases[] = {
+        {"x25519", 29}, {"X25519", 29},
+        {"secp256r1", 23}, {"P-256", 23}, {"prime256v1", 23},
+        {"secp384r1", 24}, {"P-384", 24},
+        {"secp521r1", 25}, {"P-521", 25},
+        {"x448", 30}, {"X448", 30},
+        {"brainpoolP256r1", 26}, {"brainpoolP384r1", 27}, {"brainpoolP512r1", 28},
+    };
+    size_t i;
+
+    if (name == NULL)
+        return 0;
+    for (i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (eq_nocase(name, aliases[i].name))
+            return aliases[i].id;
+    return 0;
+}
+
+const char *iotls_sig_alg_name(uint16_t iana_id)
+{
+    switch (iana_id) {
+    case 0x0201: return "rsa_pkcs1_sha1";
+    case 0x0203: return "ecdsa_sha1";
+    case 0x0401: return "rsa_pkcs1_sha256";
+    case 0x0403: return "ecdsa_secp256r1_sha256";
+    case 0x0501: return "rsa_pkcs1_sha384";
+    case 0x0503: return "ecdsa_secp384r1_sha384";
+    case 0x0601: return "rsa_pkcs1_sha512";
+    case 0x0603: return "ecdsa_secp521r1_sha512";
+    case 0x0804: return "rsa_pss_rsae_sha256";
+    case 0x0805: return "rsa_pss_rsae_sha384";
+    case 0x0806: return "rsa_pss_rsae_sha512";
+    case 0x0807: return "ed25519";
+    case 0x0808: return "ed448";
+    case 0x0809: return "rsa_pss_pss_sha256";
+    case 0x080a: return "rsa_pss_pss_sha384";
+    case 0x080b: return "rsa_pss_pss_sha512";
+    case 0x081a: return "ecdsa_brainpoolP256r1tls13_sha256";
+    case 0x081b: return "ecdsa_brainpoolP384r1tls13_sha384";
+    case 0x081c: return "ecdsa_brainpoolP512r1tls13_sha512";
+    case 0x0101: return "rsa_pkcs1_md5";
+    case 0x0202: return "dsa_sha1";
+    case 0x0301: return "rsa_pkcs1_sha224";
+    case 0x0303: return "ecdsa_sha224";
+    default: return NULL;
+    }
 }
 
 const char *iotls_version_name(uint16_t wire_version)

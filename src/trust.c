@@ -17,7 +17,7 @@
 #include "mbedtls/x509.h"
 #include "mbedtls/x509_crt.h"
 
-#include "iotls_internal.h"
+#include "engine.h"
 
 static const char begin_marker[] = "-----BEGIN CERTIFICATE-----";
 static const char end_marker[] = "-----END CERTIFICATE-----";
@@ -27,14 +27,16 @@ void iotls_trust_init(iotls_trust *t)
     if (t == NULL)
         return;
     memset(t, 0, sizeof *t);
-    mbedtls_x509_crt_init(&t->certs);
 }
 
 void iotls_trust_free(iotls_trust *t)
 {
     if (t == NULL)
         return;
-    mbedtls_x509_crt_free(&t->certs);
+    if (t->certs != NULL) {
+        mbedtls_x509_crt_free(iotls_trust_crt(t));
+        iotls_port_free(t->certs);
+    }
     iotls_trust_init(t);
 }
 
@@ -75,6 +77,51 @@ static uint32_t count_lines(const unsigned char *p, const unsigned char *end)
     return n;
 }
 
+/* Most attributes of a DN put in text (CN, O, OU, C ... rarely pass 8). */
+#define MAX_DN_ATTRS 16
+
+/* A Name (SEQUENCE OF SET OF AttributeTypeAndValue) between p and end as
+ * text. Mbed TLS 3.6 keeps its Name parser private, so the list that
+ * mbedtls_x509_dn_gets() prints is built here, on the stack. */
+static void dn_text(unsigned char *p, const unsigned char *end, char *out, size_t outlen)
+{
+    mbedtls_x509_name names[MAX_DN_ATTRS];
+    size_t l, n = 0;
+
+    memset(names, 0, sizeof names);
+    while (p < end && n < MAX_DN_ATTRS) {
+        const unsigned char *set_end;
+        if (mbedtls_asn1_get_tag(&p, end, &l, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SET) != 0)
+            break;
+        set_end = p + l;
+        while (p < set_end && n < MAX_DN_ATTRS) {
+            const unsigned char *atv_end;
+            mbedtls_x509_name *a = &names[n];
+            if (mbedtls_asn1_get_tag(&p, set_end, &l,
+                                     MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+                return;
+            atv_end = p + l;
+            a->oid.tag = MBEDTLS_ASN1_OID;
+            if (mbedtls_asn1_get_tag(&p, atv_end, &a->oid.len, MBEDTLS_ASN1_OID) != 0 ||
+                atv_end - p < 2)
+                return;
+            a->oid.p = p;
+            p += a->oid.len;
+            a->val.tag = *p++;
+            if (mbedtls_asn1_get_len(&p, atv_end, &a->val.len) != 0)
+                return;
+            a->val.p = p;
+            p = (unsigned char *)atv_end;
+            if (n > 0)
+                names[n - 1].next = a;
+            n++;
+        }
+        p = (unsigned char *)set_end;
+    }
+    if (n == 0 || mbedtls_x509_dn_gets(out, outlen, &names[0]) < 0)
+        out[0] = '\0';
+}
+
 /* The subject of a certificate whose full parse failed: walk the
  * TBSCertificate up to the subject Name without interpreting anything
  * else (so an unknown key or signature algorithm does not stop it). */
@@ -83,7 +130,6 @@ static void der_subject(const unsigned char *der, size_t len, char *out, size_t 
     unsigned char *p = (unsigned char *)der;
     const unsigned char *end = der + len;
     size_t l;
-    mbedtls_x509_name name, *cur, *next;
     int i;
 
     out[0] = '\0';
@@ -110,13 +156,7 @@ static void der_subject(const unsigned char *der, size_t len, char *out, size_t 
     if (mbedtls_asn1_get_tag(&p, end, &l, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0 ||
         l == 0)
         return;
-    memset(&name, 0, sizeof name);
-    if (mbedtls_x509_get_name(&p, p + l, &name) == 0 && mbedtls_x509_dn_gets(out, outlen, &name) < 0)
-        out[0] = '\0';
-    for (cur = name.next; cur != NULL; cur = next) {
-        next = cur->next;
-        mbedtls_free(cur);
-    }
+    dn_text(p, p + l, out, outlen);
 }
 
 static void add_issue(iotls_trust *t, const char *label, uint32_t index, uint32_t line, int code,
@@ -142,7 +182,7 @@ static int is_loaded(const iotls_trust *t, const unsigned char *der, size_t len)
 {
     const mbedtls_x509_crt *c;
 
-    for (c = &t->certs; c != NULL && c->raw.p != NULL; c = c->next)
+    for (c = iotls_trust_crt(t); c != NULL && c->raw.p != NULL; c = c->next)
         if (c->raw.len == len && memcmp(c->raw.p, der, len) == 0)
             return 1;
     return 0;
@@ -156,7 +196,14 @@ static int add_der(iotls_trust *t, const unsigned char *der, size_t len, const c
 
     if (is_loaded(t, der, len))
         return IOTLS_OK; /* the same CA twice (hash links, bundles) */
-    ret = mbedtls_x509_crt_parse_der(&t->certs, der, len);
+    if (t->certs == NULL) {
+        /* The list head lives on the heap: trust.h has no Mbed TLS type. */
+        t->certs = iotls_port_calloc(1, sizeof(mbedtls_x509_crt));
+        if (t->certs == NULL)
+            return IOTLS_ERR_ALLOC;
+        mbedtls_x509_crt_init(iotls_trust_crt(t));
+    }
+    ret = mbedtls_x509_crt_parse_der(iotls_trust_crt(t), der, len);
     if (ret == 0) {
         t->loaded++;
         return IOTLS_OK;

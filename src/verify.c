@@ -1,8 +1,9 @@
 /*
- * Certificate name checks Mbed TLS 2.28 does not do:
- *  - an IP literal dialed: match the iPAddress SANs (Mbed TLS would compare
- *    the text against dNSName/CN, and sends it as SNI, which RFC 6066
- *    forbids, so iotls gives Mbed TLS no host name at all);
+ * Certificate name checks iotls does itself:
+ *  - an IP literal dialed: match the iPAddress SANs. Mbed TLS 3.6 could
+ *    match them too, but only for a name given to mbedtls_ssl_set_hostname(),
+ *    which it also sends as SNI, and RFC 6066 forbids an IP there; so iotls
+ *    passes NULL (no SNI, no name check by Mbed TLS) and checks here;
  *  - SNI disabled: Mbed TLS only checks the name it sends, so with no SNI
  *    the host name is checked here (RFC 6125).
  * Both run in the verify callback at depth 0 (the server's certificate),
@@ -14,7 +15,7 @@
 #include "mbedtls/asn1.h"
 #include "mbedtls/oid.h"
 
-#include "iotls_internal.h"
+#include "engine.h"
 
 static int lower(int ch)
 {

@@ -4,8 +4,12 @@
  * offered and chose, the handshake messages received and any plaintext
  * alert.
  *
- * It never sees plaintext after a ChangeCipherSpec (those records are
- * counted, not parsed), so it cannot leak application data. It tolerates
+ * It never parses an encrypted record: in TLS 1.2 everything after a
+ * ChangeCipherSpec, in TLS 1.3 every application_data record (all that
+ * follows the ServerHello; TLS 1.3's ChangeCipherSpec is a dummy for
+ * middleboxes and changes nothing). Those are counted, not parsed, so the
+ * tap cannot leak application data. It also tells a HelloRetryRequest
+ * (a ServerHello with a fixed random, RFC 8446 4.1.3) from the real one. It tolerates
  * records split across reads and handshake messages split across records:
  * each direction is a small state machine fed byte runs of any length. Only
  * the first TAP_KEEP bytes of the messages it parses (ClientHello,
@@ -15,7 +19,6 @@
 #include <string.h>
 
 #include "mbedtls/ssl.h"
-#include "mbedtls/ssl_ciphersuites.h"
 
 #include "iotls_internal.h"
 
@@ -26,6 +29,12 @@
 #define REC_CCS 20
 #define REC_ALERT 21
 #define REC_HANDSHAKE 22
+#define REC_APP_DATA 23
+
+/* SHA-256("HelloRetryRequest"): the random of a HelloRetryRequest. */
+static const uint8_t hrr_random[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
 typedef struct tap_dir {
     uint8_t hdr[5];
@@ -58,6 +67,7 @@ struct iotls_tap {
     iotls_wire *wire;
     tap_dir dir[2];
     uint16_t chosen_suite;
+    uint8_t tls13;          /* the server chose TLS 1.3 */
     uint32_t max_plain_len; /* largest record received before encryption */
 };
 
@@ -171,7 +181,29 @@ static void parse_sni(rd *r, iotls_hello *h)
     }
 }
 
-static void parse_extensions(rd *r, iotls_hello *h, int is_client)
+/* key_share (RFC 8446 4.2.8): the client's list of shares, the server's
+ * one share, or a HelloRetryRequest's bare selected_group. */
+static void parse_key_share(rd *e, iotls_wire *w, int is_client, int is_hrr)
+{
+    if (is_client) {
+        rd l = rd_sub(e, rd_u16(e));
+        w->n_ch_key_shares = 0;
+        while (!l.bad && l.left >= 4) {
+            unsigned g = rd_u16(&l);
+            rd_skip(&l, rd_u16(&l));
+            if (w->n_ch_key_shares < sizeof w->ch_key_shares / sizeof w->ch_key_shares[0])
+                w->ch_key_shares[w->n_ch_key_shares++] = (uint16_t)g;
+        }
+    } else if (e->left >= 2) {
+        unsigned g = rd_u16(e);
+        if (is_hrr)
+            w->hrr_group = (uint16_t)g;
+        else
+            w->sh_key_share = (uint16_t)g;
+    }
+}
+
+static void parse_extensions(rd *r, iotls_hello *h, int is_client, iotls_wire *w, int is_hrr)
 {
     rd all;
 
@@ -200,6 +232,9 @@ static void parse_extensions(rd *r, iotls_hello *h, int is_client)
             parse_u16_list(&l, h->sig_algs, &h->n_sig_algs, IOTLS_EV_MAX_SIGALGS);
             break;
         }
+        case 51: /* key_share */
+            parse_key_share(&e, w, is_client, is_hrr);
+            break;
         case 43: /* supported_versions: a list from the client, one from the server */
             if (is_client) {
                 rd l = rd_sub(&e, rd_u8(&e));
@@ -214,7 +249,7 @@ static void parse_extensions(rd *r, iotls_hello *h, int is_client)
     }
 }
 
-static void parse_client_hello(const uint8_t *b, size_t n, iotls_hello *h)
+static void parse_client_hello(const uint8_t *b, size_t n, iotls_hello *h, iotls_wire *w)
 {
     rd r, suites;
     unsigned total;
@@ -236,47 +271,51 @@ static void parse_client_hello(const uint8_t *b, size_t n, iotls_hello *h)
     }
     rd_skip(&r, rd_u8(&r));       /* compression methods */
     if (!r.bad)
-        parse_extensions(&r, h, 1);
+        parse_extensions(&r, h, 1, w, 0);
 }
 
-static void parse_server_hello(iotls_tap *t, const uint8_t *b, size_t n, iotls_hello *h)
+/* Returns 1 when it was a HelloRetryRequest. */
+static int parse_server_hello(iotls_tap *t, const uint8_t *b, size_t n, iotls_hello *h)
 {
+    iotls_wire *w = t->wire;
     rd r;
     unsigned suite;
+    int is_hrr;
 
     r.p = b;
     r.left = n;
     r.bad = 0;
     memset(h, 0, sizeof *h);
     h->version = (uint16_t)rd_u16(&r);
+    is_hrr = r.left >= 32 && memcmp(r.p, hrr_random, 32) == 0;
     rd_skip(&r, 32);
     rd_skip(&r, rd_u8(&r));
     suite = rd_u16(&r);
     if (r.bad)
-        return;
+        return is_hrr;
     h->suites[0] = (uint16_t)suite;
     h->n_suites = 1;
     h->total_suites = 1;
     t->chosen_suite = (uint16_t)suite;
     rd_skip(&r, 1);               /* compression method */
     if (!r.bad)
-        parse_extensions(&r, h, 0);
+        parse_extensions(&r, h, 0, w, is_hrr);
+    if (is_hrr) {
+        w->hrr_seen = 1;
+        return 1;
+    }
+    w->sh_version = h->n_versions > 0 ? h->versions[0] : h->version;
+    t->tls13 = w->sh_version == 0x0304;
+    return 0;
 }
 
 static int suite_is_ecdhe(uint16_t id)
 {
-    const mbedtls_ssl_ciphersuite_t *cs = mbedtls_ssl_ciphersuite_from_id(id);
+    /* The suite's key exchange is private in Mbed TLS 3.6; its name says
+     * it ("TLS-ECDHE-RSA-WITH-...", also for the ECDHE-PSK ones). */
+    const char *name = mbedtls_ssl_get_ciphersuite_name((int)id);
 
-    if (cs == NULL)
-        return 0;
-    switch (cs->key_exchange) {
-    case MBEDTLS_KEY_EXCHANGE_ECDHE_RSA:
-    case MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA:
-    case MBEDTLS_KEY_EXCHANGE_ECDHE_PSK:
-        return 1;
-    default:
-        return 0;
-    }
+    return name != NULL && strstr(name, "ECDHE") != NULL;
 }
 
 /* A complete (possibly truncated-kept) handshake message. */
@@ -286,7 +325,7 @@ static void on_handshake(iotls_tap *t, int dir, uint8_t type, const uint8_t *b, 
 
     if (dir == IOTLS_TAP_OUT) {
         if (type == 1 && !w->client_hello_seen) {
-            parse_client_hello(b, kept, &w->client_hello);
+            parse_client_hello(b, kept, &w->client_hello, w);
             w->client_hello_seen = 1;
         } else if (type == 11 && !w->client_cert_msg_sent) {
             /* TLS 1.2: sent in the clear, empty when no certificate is
@@ -302,9 +341,11 @@ static void on_handshake(iotls_tap *t, int dir, uint8_t type, const uint8_t *b, 
         w->hs_msgs[w->n_hs_msgs++] = type;
     switch (type) {
     case 2:
-        if (!w->server_hello_seen) {
+        /* The ServerHello that follows a HelloRetryRequest replaces it. */
+        if (!w->server_hello_seen || (w->hrr_seen && w->sh_version == 0)) {
             parse_server_hello(t, b, kept, &w->server_hello);
             w->server_hello_seen = 1;
+            w->sni_acked = 0;
             for (uint8_t i = 0; i < w->server_hello.n_exts; i++)
                 if (w->server_hello.exts[i] == 0)
                     w->sni_acked = 1;
@@ -469,6 +510,10 @@ static void record_header(iotls_tap *t, int dir)
     }
     d->rec_type = d->hdr[0];
     d->rec_left = len;
+    /* application_data is always encrypted; in TLS 1.3 it is also every
+     * handshake message after the ServerHello, and alerts. */
+    if (d->rec_type == REC_APP_DATA)
+        d->encrypted = 1;
     d->rec_version = (uint16_t)(d->hdr[1] << 8 | d->hdr[2]);
     if (dir == IOTLS_TAP_IN) {
         /* An encrypted alert is never parsed here: its record's version
@@ -518,7 +563,9 @@ void iotls_tap_feed(iotls_tap *t, int dir, const unsigned char *buf, size_t len)
             len -= k;
             d->rec_left -= (uint32_t)k;
             if (d->rec_left == 0) {
-                if (d->rec_type == REC_CCS)
+                /* TLS 1.3's (compatibility mode) ChangeCipherSpec after a
+                 * ServerHello or HelloRetryRequest keys nothing. */
+                if (d->rec_type == REC_CCS && !t->tls13 && !w->hrr_seen)
                     d->encrypted = 1;
                 d->hdr_len = 0;
             }

@@ -2,9 +2,13 @@
 # tests/harness/run.py; see docs/testing.md). Included by tests/CMakeLists.txt.
 #
 #   pki                          fixture: generates the test PKI (openssl)
-#   scenario.NAME                the tool, build/bin/iotls
-#   scenario.NAME.asan           the ASan+UBSan tool, build/bin/iotls-asan
-#   scenario.NAME.valgrind       the tool under valgrind, leaks are failures
+#   scenario.RUN                 the tool, build/bin/iotls
+#   scenario.RUN.asan            the ASan+UBSan tool, build/bin/iotls-asan
+#   scenario.RUN.valgrind        the tool under valgrind, leaks are failures
+#
+# RUN is NAME.tls13 / NAME.tls12 for a scenario run against a server pinned
+# to that TLS version (labels tls13 / tls12 too), or NAME for one without a
+# version dimension (no server, a raw TCP server, or tls = []).
 
 find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
 find_program(IOTLS_OPENSSL openssl REQUIRED)
@@ -51,7 +55,11 @@ foreach(name ${IOTLS_SCENARIOS})
         COMMAND ${run} ${name} --iotls $<TARGET_FILE:iotls_tool> --wrap valgrind ${common})
     list(APPEND tests scenario.${name}.valgrind)
   endif()
+  set(labels scenario)
+  if(name MATCHES "\\.(tls1[23])$")
+    list(APPEND labels ${CMAKE_MATCH_1})
+  endif()
   # The runner has its own watchdogs; this outer bound only catches a hung
   # runner.
-  set_tests_properties(${tests} PROPERTIES FIXTURES_REQUIRED pki LABELS scenario TIMEOUT 300)
+  set_tests_properties(${tests} PROPERTIES FIXTURES_REQUIRED pki LABELS "${labels}" TIMEOUT 300)
 endforeach()

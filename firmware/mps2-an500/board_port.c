@@ -26,7 +26,7 @@ static uint32_t test_counter;
 
 void board_set_test_seed(const unsigned char *seed, size_t len)
 {
-    mbedtls_sha256_ret(seed, len, test_seed, 0);
+    mbedtls_sha256(seed, len, test_seed, 0);
     test_seeded = 1;
     board_printf("*** TEST SEED: entropy comes from a seed given by the host, not from a TRNG.\n"
                  "*** TEST SEED: for emulation only; never ship this build.\n");
@@ -42,7 +42,7 @@ int iotls_board_entropy(unsigned char *out, size_t len, size_t *olen)
         memcpy(in, test_seed, 32);
         memcpy(in + 32, &test_counter, 4);
         test_counter++;
-        mbedtls_sha256_ret(in, sizeof in, block, 0);
+        mbedtls_sha256(in, sizeof in, block, 0);
         size_t n = len - done < sizeof block ? len - done : sizeof block;
         memcpy(out + done, block, n);
         done += n;

@@ -64,7 +64,10 @@ typedef enum iotls_version {
 } iotls_version;
 
 /* A client certificate with its chain and private key (see cred.h). */
+#ifndef IOTLS_CRED_TYPEDEF /* also in cred.h/conn.h: C99 allows one typedef */
+#define IOTLS_CRED_TYPEDEF
 typedef struct iotls_cred iotls_cred;
+#endif
 
 typedef enum iotls_sni_mode {
     IOTLS_SNI_FROM_HOST = 0, /* default: the host dialed (none for an IP literal) */
@@ -89,7 +92,7 @@ typedef struct iotls_conf {
     iotls_version min_version; /* default IOTLS_TLS_1_2 */
     iotls_version max_version; /* default IOTLS_TLS_1_3 */
     const char **alpn;         /* NULL-terminated, or NULL */
-    const iotls_cred *client;  /* optional client authentication */
+    const struct iotls_cred *client;  /* optional client authentication */
     int debug_level;           /* 0 (off) .. 4 (everything) */
     iotls_debug_fn debug_fn;
     void *debug_ctx;
@@ -167,7 +170,7 @@ int iotls_conf_set_sig_algs(iotls_conf *conf, const uint16_t *sig_algs);
 int iotls_conf_set_versions(iotls_conf *conf, iotls_version min, iotls_version max);
 void iotls_conf_set_alpn(iotls_conf *conf, const char **protos);
 /* Present this certificate when the server asks; NULL: none. */
-void iotls_conf_set_client_cred(iotls_conf *conf, const iotls_cred *cred);
+void iotls_conf_set_client_cred(iotls_conf *conf, const struct iotls_cred *cred);
 void iotls_conf_set_debug(iotls_conf *conf, int level, iotls_debug_fn fn, void *ctx);
 
 /* The defaults and what this build implements, for reports and option

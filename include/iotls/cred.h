@@ -28,7 +28,10 @@ struct iotls_cred {
     void *priv;      /* private: the parsed certificate chain and key */
     int loaded;      /* 1 once a certificate and its key are loaded */
 };
+#ifndef IOTLS_CRED_TYPEDEF /* also in cred.h/conn.h: C99 allows one typedef */
+#define IOTLS_CRED_TYPEDEF
 typedef struct iotls_cred iotls_cred;
+#endif
 
 /* Cannot fail. */
 void iotls_cred_init(iotls_cred *cred);

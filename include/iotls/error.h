@@ -160,6 +160,20 @@ typedef struct iotls_wire {
     uint16_t ske_sig_alg;          /* TLS 1.2 ECDHE ServerKeyExchange: the
                                       signature scheme the server signed with
                                       (0x0201 rsa_pkcs1_sha1 ...), 0 unknown */
+    /* Added for TLS 1.3 (Mbed TLS 3.6). After a TLS 1.3 ServerHello every
+     * record is encrypted (application_data): the tap counts, never parses. */
+    uint16_t ch_key_shares[4];     /* ClientHello key_share: groups with a share */
+    uint8_t n_ch_key_shares;
+    uint16_t sh_version;           /* version the server chose: supported_versions,
+                                      else legacy_version; 0 no ServerHello */
+    uint16_t sh_key_share;         /* TLS 1.3 ServerHello key_share group, 0 none */
+    uint8_t hrr_seen;              /* a HelloRetryRequest was received */
+    uint16_t hrr_group;            /* the group it asked for, 0 none */
+    uint8_t tls12_pss_retry;       /* a TLS 1.2 server signed with RSA-PSS, which
+                                      Mbed TLS 3.6.6 refuses in TLS 1.2 although
+                                      it offers it for TLS 1.3: the connection was
+                                      made again offering TLS 1.2 only (these
+                                      fields describe that second attempt) */
 } iotls_wire;
 
 typedef struct iotls_error {

@@ -16,6 +16,44 @@ typedef union header {
 } header;
 
 static iotls_heap_stats stats;
+
+#ifdef IOTLS_HEAP_TRACE
+/* Debug aid (-DIOTLS_HEAP_TRACE): the blocks alive at the peak and who
+ * allocated them, to see what a peak is made of. */
+#define TRACE_MAX 256
+typedef struct live_block {
+    void *p;
+    size_t size;
+    void *caller;
+} live_block;
+static live_block live[TRACE_MAX], at_peak[TRACE_MAX];
+
+static void trace_alloc(void *p, size_t size, void *caller)
+{
+    for (int i = 0; i < TRACE_MAX; i++)
+        if (live[i].p == NULL) {
+            live[i] = (live_block){p, size, caller};
+            return;
+        }
+}
+
+static void trace_free(void *p)
+{
+    for (int i = 0; i < TRACE_MAX; i++)
+        if (live[i].p == p) {
+            live[i].p = NULL;
+            return;
+        }
+}
+
+void iotls_port_lwip_heap_trace_dump(void)
+{
+    for (int i = 0; i < TRACE_MAX; i++)
+        if (at_peak[i].p != NULL)
+            iotls_port_lwip_diag("PEAKBLOCK %lu %p\n", (unsigned long)at_peak[i].size,
+                                 at_peak[i].caller);
+}
+#endif
 static size_t limit;
 static uint32_t refused; /* never reset, unlike stats.failures */
 
@@ -51,9 +89,15 @@ void *iotls_port_calloc(size_t n, size_t size)
     stats.current += bytes;
     stats.allocs++;
     stats.blocks++;
+#ifdef IOTLS_HEAP_TRACE
+    trace_alloc(h + 1, bytes, __builtin_return_address(0));
+#endif
     if (stats.current > stats.peak) {
         stats.peak = stats.current;
         stats.peak_blocks = stats.blocks;
+#ifdef IOTLS_HEAP_TRACE
+        memcpy(at_peak, live, sizeof live);
+#endif
     }
     return h + 1;
 }
@@ -63,6 +107,9 @@ void iotls_port_free(void *p)
     if (p == NULL)
         return;
     header *h = (header *)p - 1;
+#ifdef IOTLS_HEAP_TRACE
+    trace_free(p);
+#endif
     stats.current -= h->size;
     stats.blocks--;
     free(h);

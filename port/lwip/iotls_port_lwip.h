@@ -83,6 +83,11 @@ void iotls_port_lwip_heap_reset(void);
 /* Refuse allocations that would take the bytes in use above limit (0: no
  * limit), to test how iotls fails when memory runs out. */
 void iotls_port_lwip_heap_set_limit(size_t limit);
+#ifdef IOTLS_HEAP_TRACE
+/* Debug aid: prints "PEAKBLOCK size caller" for each block alive at the
+ * last peak (resolve the callers with arm-none-eabi-addr2line). */
+void iotls_port_lwip_heap_trace_dump(void);
+#endif
 
 #ifdef __cplusplus
 }

@@ -114,6 +114,14 @@ int iotls_port_connect(iotls_port_sock **sock, const iotls_addr *addr, uint16_t 
         return IOTLS_ERR_ALLOC;
     s->pcb = tcp_new();
     if (s->pcb == NULL) {
+        /* Every PCB may belong to connections still closing, whose last
+         * segments wait unread in the controller (nothing drives the stack
+         * between connections). Process them, which moves those PCBs on to
+         * TIME_WAIT where LwIP reuses them, and try once more. */
+        iotls_port_lwip_run(timeout_ms < 200 ? timeout_ms : 200);
+        s->pcb = tcp_new();
+    }
+    if (s->pcb == NULL) {
         iotls_port_free(s);
         *sys_err = ERR_MEM;
         return IOTLS_ERR_ALLOC;

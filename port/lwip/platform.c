@@ -15,6 +15,7 @@
 #include "netif/ethernet.h"
 
 #include "mbedtls/entropy.h"
+#include "mbedtls/platform_time.h"
 #include "mbedtls/platform_util.h"
 
 #include "iotls/port.h"
@@ -37,6 +38,23 @@ int iotls_port_entropy(void *data, unsigned char *output, size_t len, size_t *ol
     if (iotls_board_entropy(output, len, olen) != 0 || *olen > len)
         return MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
     return 0;
+}
+
+/* Mbed TLS's hardware entropy source (MBEDTLS_ENTROPY_HARDWARE_ALT): every
+ * entropy context Mbed TLS makes polls the board's TRNG, including the one
+ * psa_crypto_init() seeds PSA's DRBG from (TLS 1.3 key shares). Declared
+ * here: its prototype is in a private header of Mbed TLS. */
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen);
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen)
+{
+    return iotls_port_entropy(data, output, len, olen);
+}
+
+/* Mbed TLS's millisecond clock (MBEDTLS_PLATFORM_MS_TIME_ALT): 3.6 needs one
+ * on bare metal; the board's monotonic SysTick count. */
+mbedtls_ms_time_t mbedtls_ms_time(void)
+{
+    return (mbedtls_ms_time_t)iotls_board_now_ms();
 }
 
 /* Mbed TLS's clock (MBEDTLS_PLATFORM_TIME_MACRO): certificate validity. */

@@ -1,9 +1,11 @@
 /*
- * The POSIX port's extras: trust stores from the file system.
+ * The POSIX port's extras: trust stores and client credentials from the
+ * file system.
  */
 #ifndef IOTLS_PORT_POSIX_H
 #define IOTLS_PORT_POSIX_H
 
+#include "iotls/cred.h"
 #include "iotls/trust.h"
 
 #ifdef __cplusplus
@@ -28,6 +30,15 @@ int iotls_trust_add_dir(iotls_trust *t, const char *path, int *sys_err);
  * ...). Sets t->origin to what was read.
  */
 int iotls_trust_add_system(iotls_trust *t, int *sys_err);
+
+/*
+ * Load a client certificate (chain) and its key from files, PEM or DER
+ * (key_path NULL: the key is in cert_path's file). Returns what
+ * iotls_cred_load() returns, or IOTLS_ERR_TRUST_READ when a file cannot be
+ * opened or read (errno in *sys_err). mbedtls_code and sys_err may be NULL.
+ */
+int iotls_cred_load_files(iotls_cred *c, const char *cert_path, const char *key_path,
+                          const char *password, int *mbedtls_code, int *sys_err);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
  * no certificate in it at all (a README, a CRL) is skipped quietly, while a
  * certificate that fails to parse is an issue as anywhere else. Identical
  * certificates (c_rehash hash links next to their targets) load once.
+ * Only the public API is used: a port is a client of the library.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,13 +15,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "iotls_internal.h"
+#include "iotls/iotls.h"
+#include "fs_read.h"
 #include "iotls_port_posix.h"
 
 /* Largest trust file read: a full system bundle is ~220 kB. */
 #define MAX_TRUST_FILE (16u * 1024u * 1024u)
 
-static int read_file(const char *path, unsigned char **out, size_t *len, int *sys_err)
+int iotls_posix_read_file(const char *path, unsigned char **out, size_t *len, int *sys_err)
 {
     FILE *f = fopen(path, "rb");
     unsigned char *buf = NULL;
@@ -76,22 +78,48 @@ static int read_file(const char *path, unsigned char **out, size_t *len, int *sy
     return IOTLS_OK;
 }
 
-static int add_file(iotls_trust *t, const char *path, unsigned flags, int *sys_err)
+/* Anything iotls_trust_add_buffer() would read a certificate from: a PEM
+ * certificate block or a DER SEQUENCE. */
+static int may_hold_cert(const unsigned char *buf, size_t len)
 {
+    static const char marker[] = "-----BEGIN CERTIFICATE-----";
+    size_t i, m = sizeof marker - 1;
+
+    if (len > 0 && buf[0] == 0x30)
+        return 1;
+    for (i = 0; i + m <= len; i++)
+        if (buf[i] == '-' && memcmp(buf + i, marker, m) == 0)
+            return 1;
+    return 0;
+}
+
+/* quiet: a file with no certificate at all is skipped, not an issue (a
+ * README or a CRL in a directory). The store's origin names the file or
+ * directory the caller gave, never each file of a directory. */
+static int add_file(iotls_trust *t, const char *path, int quiet, int *sys_err)
+{
+    char origin[sizeof t->origin];
     unsigned char *buf;
     size_t len;
-    int rc = read_file(path, &buf, &len, sys_err);
+    int rc = iotls_posix_read_file(path, &buf, &len, sys_err);
 
     if (rc != IOTLS_OK)
         return rc;
-    rc = iotls_trust_add_buffer_ex(t, buf, len, path, flags);
+    if (quiet && !may_hold_cert(buf, len)) {
+        free(buf);
+        return IOTLS_OK;
+    }
+    memcpy(origin, t->origin, sizeof origin);
+    rc = iotls_trust_add_buffer(t, buf, len, path);
+    if (quiet)
+        memcpy(t->origin, origin, sizeof origin);
     free(buf);
     return rc;
 }
 
 int iotls_trust_add_file(iotls_trust *t, const char *path, int *sys_err)
 {
-    int dummy = 0, rc;
+    int dummy = 0;
     struct stat st;
 
     if (sys_err == NULL)
@@ -103,10 +131,15 @@ int iotls_trust_add_file(iotls_trust *t, const char *path, int *sys_err)
         *sys_err = EISDIR;
         return IOTLS_ERR_TRUST_READ;
     }
-    rc = add_file(t, path, 0, sys_err);
-    if (rc == IOTLS_OK)
-        iotls_trust_origin_add(t, path);
-    return rc;
+    return add_file(t, path, 0, sys_err); /* the buffer's label joins the origin */
+}
+
+/* Appends to t->origin ("; "-separated), as the library does for a buffer. */
+static void origin_add(iotls_trust *t, const char *what)
+{
+    size_t n = strnlen(t->origin, sizeof t->origin - 1);
+
+    snprintf(t->origin + n, sizeof t->origin - n, "%s%s", n > 0 ? "; " : "", what);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -165,7 +198,7 @@ int iotls_trust_add_dir(iotls_trust *t, const char *path, int *sys_err)
         if (rc == IOTLS_OK && snprintf(full, sizeof full, "%s/%s", path, names[i]) <
                                   (int)sizeof full &&
             stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
-            int r = add_file(t, full, IOTLS_TRUST_QUIET_EMPTY, &e);
+            int r = add_file(t, full, 1, &e);
             if (r == IOTLS_ERR_ALLOC)
                 rc = r;
             /* An unreadable file among many is skipped, not fatal. */
@@ -174,7 +207,7 @@ int iotls_trust_add_dir(iotls_trust *t, const char *path, int *sys_err)
     }
     free(names);
     if (rc == IOTLS_OK)
-        iotls_trust_origin_add(t, path);
+        origin_add(t, path);
     return rc;
 }
 

@@ -151,5 +151,7 @@ def parse_args(description=None):
     ap.add_argument("--firmware", required=True)
     ap.add_argument("--qemu")
     ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--lean", action="store_true",
+                    help="the firmware is firmware-lean.elf: evidence, no diagnosis text")
     args = ap.parse_args()
     return args, find_qemu(args.qemu)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A TLS 1.2 web server for the device tests, shaped like the seed case's
+"""A TLS 1.2 and 1.3 web server for the device tests, shaped like the seed case's
 server: it serves one name, answers a ClientHello with any other SNI with a
 fatal handshake_failure alert (40) as Google's front end does, and answers
 GET with a fixed body, then close_notify.

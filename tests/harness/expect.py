@@ -18,6 +18,8 @@ JSON_FIELDS = (
     "peer_chain", "trust", "timings_ms", "http", "wire",
     "cause", "certainty", "summary", "evidence", "fix", "candidates", "doc", "notes",
 )
+# The fields of `negotiated` when it is an object (docs/json.md).
+NEGOTIATED_FIELDS = ("version", "ciphersuite", "group", "signature_scheme", "alpn")
 # `iotls diagnose` adds these (docs/json.md).
 DIAGNOSE_FIELDS = ("attempts", "connections", "max_connections", "confirmed", "confirmed_by")
 VALGRIND_LINE = re.compile(rb"^==\d+==")
@@ -139,6 +141,15 @@ def check_json(sc, res, ctx, wrapped_rc):
     if missing:
         fails.append("--json: fields missing (docs/json.md says null, never missing): %s"
                      % ", ".join(missing))
+    neg = doc.get("negotiated")
+    if isinstance(neg, dict):
+        missing = [f for f in NEGOTIATED_FIELDS if f not in neg]
+        if missing:
+            fails.append("--json: negotiated fields missing (docs/json.md): %s" % ", ".join(missing))
+        if doc.get("ok") is True and not all(isinstance(neg.get(f), str)
+                                              for f in ("version", "ciphersuite")):
+            fails.append("--json: negotiated.version and .ciphersuite must be names after a "
+                         "handshake, got %s" % show(neg))
     if not wrapped_rc and doc.get("exit_code") != res.rc:
         fails.append("json exit_code: expected %d (the process exit code), got %s"
                      % (res.rc, show(doc.get("exit_code"))))
@@ -272,6 +283,17 @@ def check(sc, res, ctx):
             if want not in got:
                 fails.append("request seen by the server: expected to contain %s, got %s"
                              % (json.dumps(want), show(got)))
+
+    if "server_log_regex" in sc:
+        text = ""
+        for name in ("server.stdout", "server.stderr"):
+            path = os.path.join(ctx["tmp"], name)
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    text += f.read().decode("utf-8", "replace") + "\n"
+        for rx in sc["server_log_regex"]:
+            if not re.search(rx, text, re.S):
+                fails.append("server log (server.stdout+stderr): expected to match /%s/" % rx)
 
     if "max_seconds" in sc:
         bound = sc["max_seconds"] + ctx["max_extra_s"]

@@ -39,6 +39,12 @@ def ipv6_loopback():
         return str(e)
 
 
+# How each kind of server is pinned to one TLS version (catalog.TLS_VERSIONS).
+S_SERVER_VERSION = {"1.3": "-tls1_3", "1.2": "-tls1_2"}
+GNUTLS_VERSION = {"1.3": ":-VERS-ALL:+VERS-TLS1.3", "1.2": ":-VERS-ALL:+VERS-TLS1.2"}
+NGINX_VERSION = {"1.3": "TLSv1.3", "1.2": "TLSv1.2", None: "TLSv1.2 TLSv1.3"}
+
+
 def expand_paths(arg, pki, tmp):
     """{pki} and {tmp} in a server argument (the port is not known yet)."""
     return arg.replace("{pki}", pki).replace("{tmp}", tmp)
@@ -51,6 +57,7 @@ pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log info;
 events {{ worker_connections 16; }}
 http {{
+    ssl_protocols {protocols};
     access_log {tmp}/nginx-access.log;
     client_body_temp_path {tmp}/client_body;
     proxy_temp_path {tmp}/proxy;
@@ -80,7 +87,33 @@ NGINX_SERVERS = {
 }
 
 
-def gnutls_command(srv, port, pki, tmp):
+def gnutls_priority(args, version):
+    """The scenario's gnutls-serv arguments with the version pinned: the
+    scenario's own --priority string (or NORMAL) gets -VERS-ALL:+VERS-TLS1.x
+    appended."""
+    if version is None:
+        return list(args)
+    out, found = [], False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--priority" and i + 1 < len(args):
+            out += [a, args[i + 1] + GNUTLS_VERSION[version]]
+            found = True
+            i += 2
+            continue
+        if a.startswith("--priority="):
+            out.append(a + GNUTLS_VERSION[version])
+            found = True
+        else:
+            out.append(a)
+        i += 1
+    if not found:
+        out += ["--priority", "NORMAL" + GNUTLS_VERSION[version]]
+    return out
+
+
+def gnutls_command(srv, port, pki, tmp, version=None):
     """gnutls-serv cannot listen on loopback only: it runs in its own network
     namespace (unshare -n) with only lo, up; the client joins that namespace
     (client_netns = "server"), so nothing listens on a real interface."""
@@ -90,11 +123,11 @@ def gnutls_command(srv, port, pki, tmp):
         if not os.path.exists(chain):
             chain = os.path.join(pki, srv["cert"] + ".pem")
         serv += ["--x509certfile", chain, "--x509keyfile", os.path.join(pki, srv["cert"] + ".key")]
-    serv += [expand_paths(x, pki, tmp) for x in srv.get("args", [])]
+    serv += gnutls_priority([expand_paths(x, pki, tmp) for x in srv.get("args", [])], version)
     return ["unshare", "-n", "--", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"] + serv
 
 
-def nginx_command(srv, port, pki, tmp):
+def nginx_command(srv, port, pki, tmp, version=None):
     listen = srv.get("listen", "127.0.0.1")
     name = srv.get("config", "reject-handshake")
     if name not in NGINX_SERVERS:
@@ -105,19 +138,21 @@ def nginx_command(srv, port, pki, tmp):
         chain=os.path.join(pki, cert + "-chain.pem"), key=os.path.join(pki, cert + ".key"))
     conf = os.path.join(tmp, "nginx.conf")
     with open(conf, "w") as f:
-        f.write(NGINX_CONF.format(tmp=tmp, servers=servers))
+        f.write(NGINX_CONF.format(tmp=tmp, servers=servers, protocols=NGINX_VERSION[version]))
     # -e: the error log before the configuration is read (nginx >= 1.19.5),
     # so nothing is written under /var/log.
     return ["nginx", "-p", tmp, "-e", os.path.join(tmp, "nginx-error.log"), "-c", conf,
             "-g", "daemon off;"]
 
 
-def server_command(srv, port, pki, tmp):
+def server_command(srv, port, pki, tmp, version=None):
+    """The server's command line; version ("1.3", "1.2" or None) pins the
+    protocol version (None: the server's defaults and the scenario's args)."""
     listen = srv.get("listen", "127.0.0.1")
     if srv["kind"] == "gnutls":
-        return gnutls_command(srv, port, pki, tmp)
+        return gnutls_command(srv, port, pki, tmp, version)
     if srv["kind"] == "nginx":
-        return nginx_command(srv, port, pki, tmp)
+        return nginx_command(srv, port, pki, tmp, version)
     if srv["kind"] == "s_server":
         accept = "[%s]:%d" % (listen, port) if ":" in listen else "%s:%d" % (listen, port)
         cmd = ["openssl", "s_server", "-accept", accept]
@@ -129,6 +164,8 @@ def server_command(srv, port, pki, tmp):
         # Serve exactly the chain the scenario names: s_server would
         # otherwise complete it from the default store.
         cmd += ["-no-CAfile", "-no-CApath", "-no-CAstore"]
+        if version is not None:
+            cmd.append(S_SERVER_VERSION[version])
         return cmd + [expand_paths(x, pki, tmp) for x in srv.get("args", [])]
     cmd = [sys.executable, os.path.join(HERE, "servers.py"), srv["behaviour"],
            "--listen", listen, "--port", str(port)]
@@ -140,6 +177,8 @@ def server_command(srv, port, pki, tmp):
     for key, opt in (("mode", "--mode"), ("body_size", "--body-size"), ("name", "--name")):
         if key in srv:
             cmd += [opt, str(srv[key])]
+    if version is not None:
+        cmd += ["--tls", version]
     cmd += [expand_paths(x, pki, tmp) for x in srv.get("args", [])]
     cmd += ["--request-log", os.path.join(tmp, "request.txt")]
     if srv["behaviour"] == "sni-record":
@@ -156,7 +195,10 @@ class Server:
         self.cmd = cmd
 
     def stop(self):
-        """Terminate by PID, then kill after a bounded wait."""
+        """Terminate by PID, then kill after a bounded wait. The server was
+        started in a session of its own whose process group id is its PID:
+        whatever it left behind in that group (nginx's worker) is killed by
+        that id too."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -164,6 +206,10 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(STOP_TIMEOUT_S)
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # the group is empty: nothing left behind
         if self.proc.stdin:
             self.proc.stdin.close()
         return self.proc.returncode
@@ -211,9 +257,10 @@ def wait_ready(proc, out_path, listen, port, how):
     return "server not ready after %.0f s" % READY_TIMEOUT_S
 
 
-def start_server(srv, pki, tmp, attempts=3):
-    """Starts the scenario's server on a free port; raises ServerError (the
-    scenario then FAILS, it is never skipped)."""
+def start_server(srv, pki, tmp, version=None, attempts=3):
+    """Starts the scenario's server on a free port, pinned to TLS version
+    ("1.3", "1.2") if given; raises ServerError (the scenario then FAILS, it
+    is never skipped)."""
     listen = srv.get("listen", "127.0.0.1")
     how = srv.get("ready", {"gnutls": "netns", "nginx": "port"}.get(srv["kind"], "line"))
     if "www_pattern" in srv:
@@ -223,7 +270,7 @@ def start_server(srv, pki, tmp, attempts=3):
     reason = "not started"
     for attempt in range(1, attempts + 1):
         port = free_port(listen)
-        cmd = server_command(srv, port, pki, tmp)
+        cmd = server_command(srv, port, pki, tmp, version)
         out_path = os.path.join(tmp, "server.stdout")
         err_path = os.path.join(tmp, "server.stderr")
         with open(os.path.join(tmp, "server.cmd"), "a") as f:

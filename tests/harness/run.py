@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Runs one scenario of tests/scenarios/*.toml against the iotls tool.
 
-    run.py --list
-    run.py NAME --iotls PATH --pki DIR --logs DIR [--wrap none|valgrind|asan] [--keep]
+    run.py --list [--variant V]
+    run.py RUN --iotls PATH --pki DIR --logs DIR [--wrap none|valgrind|asan] [--keep]
 
-Starts the scenario's server on a free loopback port, waits for it (bounded),
+RUN is a scenario name, with the TLS version it runs against where it has
+one: NAME.tls13 or NAME.tls12 (catalog.runs; --list prints them all).
+Starts the scenario's server on a free loopback port, pinned to that TLS
+version, waits for it (bounded),
 runs the client under a watchdog, checks the outcome, stops the server by its
 PID. Exit 0: pass. Exit 1: fail; both logs (server and client stdout/stderr)
-are then kept in LOGS/NAME[.WRAP]/ and printed. A server that cannot start is
+are then kept in LOGS/RUN[.WRAP]/ and printed. A server that cannot start is
 a failure, never a skip.
 """
 
@@ -76,6 +79,8 @@ def run(sc, a):
     tmp = tempfile.mkdtemp(prefix=label + ".", dir=a.logs)
     print("scenario %s (%s)%s" % (sc["name"], sc["file"],
                                   ": " + sc["about"] if "about" in sc else ""))
+    if sc.get("tls_version"):
+        print("server pinned to TLS %s" % sc["tls_version"])
     fails = []
     server = None
     try:
@@ -111,7 +116,7 @@ def run(sc, a):
         values = {"pki": a.pki, "tmp": tmp, "host": listen, "port": 0, "hostport": ""}
         if srv:
             try:
-                server = procs.start_server(srv, a.pki, tmp)
+                server = procs.start_server(srv, a.pki, tmp, sc.get("tls_version"))
             except procs.ServerError as e:
                 fails.append("SERVER DID NOT START: %s (see server.stderr)" % e)
                 return finish(label, tmp, fails, a)
@@ -194,8 +199,9 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: sys.exit("run.py: stopped by signal %d" % signum))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("name", nargs="?")
-    ap.add_argument("--list", action="store_true", help="print the scenario names")
+    ap.add_argument("name", nargs="?", help="NAME, or NAME.tls13 / NAME.tls12 (see --list)")
+    ap.add_argument("--list", action="store_true",
+                    help="print the run names (NAME.tls13, NAME.tls12 or NAME), ;-separated")
     ap.add_argument("--variant", choices=catalog.VARIANTS,
                     help="with --list: only the scenarios registered for this variant")
     ap.add_argument("--scenarios", default=SCENARIO_DIR)
@@ -206,7 +212,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the logs of a passing run")
     a = ap.parse_args()
     try:
-        scenarios = catalog.load_all(a.scenarios)
+        scenarios = catalog.runs(catalog.load_all(a.scenarios))
     except catalog.ScenarioError as e:
         print("run.py: bad scenario data:", e, file=sys.stderr)
         return 1
@@ -217,7 +223,9 @@ def main():
     if not (a.name and a.iotls and a.pki and a.logs):
         ap.error("NAME, --iotls, --pki and --logs are required")
     if a.name not in scenarios:
-        print("run.py: no scenario named %r" % a.name, file=sys.stderr)
+        runs = [n for n, sc in scenarios.items() if sc["base"] == a.name]
+        print("run.py: no scenario run named %r%s" % (
+            a.name, " (it runs as %s)" % ", ".join(runs) if runs else ""), file=sys.stderr)
         return 1
     a.iotls = os.path.abspath(a.iotls)
     a.pki = os.path.abspath(a.pki)

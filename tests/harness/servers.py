@@ -3,6 +3,11 @@
 
     servers.py BEHAVIOUR --listen ADDR --port N [--cert CHAIN.pem --key KEY]
                [--record FILE] [--body-size N] [--mode M] [--name NAME]
+               [--tls 1.2|1.3]
+
+--tls pins a TLS behaviour to that one protocol version (minimum = maximum);
+without it the ssl module's defaults apply (TLS 1.2 and 1.3). It listens on
+127.0.0.1 or ::1 only.
 
 Prints "ACCEPT <port>" on stdout once listening (the runner waits for that
 line), logs one line per event, and serves connections one at a time until
@@ -42,6 +47,12 @@ Behaviours:
               JSON line in --record, then completes the handshake.
   bad-http    HTTPS with a broken response; --mode garbage | bad-status |
               chunk-overflow | endless-headers.
+  tls13-intolerant  a server (or middlebox) intolerant of TLS 1.3: it reads
+              the first record without consuming it (MSG_PEEK) and, if the
+              ClientHello's supported_versions lists TLS 1.3 (0x0304),
+              answers --mode alert70 (fatal alert 70 protocol_version) or
+              close (FIN, no answer). Any other ClientHello gets a TLS 1.2
+              handshake (ssl, pinned to 1.2) and a small HTTP response.
 """
 
 import argparse
@@ -55,6 +66,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import body
+import catalog
 
 MAX_CONNECTIONS = 50
 LIFETIME_S = 900
@@ -230,12 +242,20 @@ def serve_bad_http(conn, a):
     close_notify(conn)
 
 
+MAX_DRAIN_BYTES = 64 * 1024 * 1024
+
+
 def stall_until_closed(conn):
-    """Holds the connection, sending nothing, until the client goes away."""
+    """Holds the connection, sending nothing, until the client goes away
+    (bounded: the lifetime, and at most MAX_DRAIN_BYTES read)."""
     conn.settimeout(LIFETIME_S)
+    drained = 0
     try:
-        while conn.recv(4096):
-            pass
+        while drained < MAX_DRAIN_BYTES:
+            data = conn.recv(4096)
+            if not data:
+                break
+            drained += len(data)
     except (OSError, ssl.SSLError) as e:
         log("stall ended:", e)
     log("client closed")
@@ -301,6 +321,7 @@ def serve_cert_close(conn, a):
     client without a certificate, the alert it queued is dropped and only
     the TCP connection is closed."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    pin_version(ctx, a)
     ctx.load_cert_chain(a.cert, a.key)
     ctx.load_verify_locations(a.ca)
     ctx.verify_mode = ssl.CERT_REQUIRED
@@ -345,10 +366,104 @@ def close_socket_fin(sock):
     sock.close()
 
 
+# --- a server intolerant of TLS 1.3 ----------------------------------------------
+
+TLS13 = 0x0304
+MAX_HELLO_RECORD = 16384 + 5
+
+
+def peek_record(conn):
+    """The first TLS record, read with MSG_PEEK (so it stays in the socket
+    for the ssl module): None if the peer sent something else or closed
+    first. MSG_WAITALL makes the kernel wait for the whole record (Linux
+    honours it with MSG_PEEK); each wait is bounded by the socket timeout."""
+    head = conn.recv(5, socket.MSG_PEEK | socket.MSG_WAITALL)
+    if len(head) < 5 or head[0] != 22:
+        return None
+    need = 5 + struct.unpack("!H", head[3:5])[0]
+    if need > MAX_HELLO_RECORD:
+        return None
+    record = conn.recv(need, socket.MSG_PEEK | socket.MSG_WAITALL)
+    return record if len(record) == need else None
+
+
+def offered_versions(record):
+    """The versions in the ClientHello's supported_versions extension (RFC
+    8446 4.2.1), [] if it has none, None if the record is no ClientHello.
+    Every length is checked against what is there."""
+    body = record[5:]
+    if len(body) < 4 or body[0] != 1:
+        return None
+    hello = body[4:4 + int.from_bytes(body[1:4], "big")]
+    pos = 2 + 32                                    # legacy_version, random
+    for width in (1, 2, 1):                         # session id, suites, compression
+        if pos + width > len(hello):
+            return None
+        pos += width + int.from_bytes(hello[pos:pos + width], "big")
+    if pos + 2 > len(hello):
+        return []                                   # no extensions at all
+    end = min(len(hello), pos + 2 + int.from_bytes(hello[pos:pos + 2], "big"))
+    pos += 2
+    while pos + 4 <= end:
+        ext, size = struct.unpack("!HH", hello[pos:pos + 4])
+        data = hello[pos + 4:pos + 4 + size]
+        pos += 4 + size
+        if ext == 43 and data:
+            n = min(data[0], len(data) - 1)
+            return [int.from_bytes(data[1 + i:3 + i], "big") for i in range(0, n - 1, 2)]
+    return []
+
+
+def serve_tls13_intolerant(conn, a):
+    record = peek_record(conn)
+    if record is None:
+        log("no TLS ClientHello: closing")
+        conn.close()
+        return
+    versions = offered_versions(record)
+    log("ClientHello offers supported_versions %s"
+        % (None if versions is None else ["0x%04x" % v for v in versions]))
+    if versions and TLS13 in versions:
+        conn.recv(len(record))  # consume it: closing with unread data would send RST
+        if a.mode == "alert70":
+            # A fatal protocol_version alert in a TLS 1.2 record.
+            conn.sendall(bytes([21, 3, 3, 0, 2, 2, 70]))
+            log("TLS 1.3 offered: answered fatal alert 70 (protocol_version)")
+        else:
+            log("TLS 1.3 offered: closing without an answer")
+        close_socket_fin(conn)
+        return
+    ctx = tls_context(a)
+    ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    tls = ctx.wrap_socket(conn, server_side=True)
+    log("no TLS 1.3 offered: handshake done: %s %s" % (tls.version(), tls.cipher()[0]))
+    try:
+        req = read_request(tls)
+    except (OSError, ssl.SSLError) as e:
+        log("read:", e)
+        tls.close()
+        return
+    if req:
+        data = b"hello over " + tls.version().encode() + b"\n"
+        tls.sendall(response_head("200 OK", [("Content-Length", len(data)),
+                                             ("Connection", "close")]) + data)
+    close_notify(tls)
+
+
 # --- TLS contexts ----------------------------------------------------------------
+
+TLS_PIN = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
+
+
+def pin_version(ctx, a):
+    """--tls 1.2 / 1.3: that version only (minimum = maximum)."""
+    if a.tls:
+        ctx.minimum_version = ctx.maximum_version = TLS_PIN[a.tls]
+
 
 def tls_context(a, sni_callback=None):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    pin_version(ctx, a)
     ctx.load_cert_chain(a.cert, a.key)
     if sni_callback is not None:
         ctx.sni_callback = sni_callback
@@ -389,7 +504,12 @@ BEHAVIOURS = {
     "hangup": (None, serve_hangup),
     "sni-record": (record_context, serve_sni_record),
     "bad-http": (tls_context, serve_bad_http),
+    "tls13-intolerant": (None, serve_tls13_intolerant),
 }
+# Behaviours that speak TLS through the ssl module and so take --tls: the
+# catalog's list, so that it registers version runs for exactly these.
+TLS_BEHAVIOURS = catalog.PYTHON_TLS_BEHAVIOURS
+assert TLS_BEHAVIOURS <= set(BEHAVIOURS), "catalog.PYTHON_TLS_BEHAVIOURS names a behaviour servers.py lacks"
 
 
 def hold_full_backlog(lsock, family):
@@ -403,9 +523,10 @@ def hold_full_backlog(lsock, family):
         fillers.append(s)
     log("accept queue filled with %d connections of our own" % len(fillers))
     log("ACCEPT %d" % addr[1])
-    # Nothing more to do: SIGTERM (or the lifetime alarm) ends the process.
-    for _ in range(LIFETIME_S):
-        time.sleep(1)
+    # Nothing more to do: SIGTERM (or the lifetime alarm, whose default
+    # action ends the process) ends it. Bounded: each pause ends with a signal.
+    for _ in range(MAX_CONNECTIONS):
+        signal.pause()
 
 
 def main():
@@ -421,11 +542,16 @@ def main():
     ap.add_argument("--mode", default="cl")
     ap.add_argument("--name", default="test.iotls.example", help="the seed server's name")
     ap.add_argument("--request-log", help="file the HTTP request heads are appended to")
+    ap.add_argument("--tls", choices=sorted(TLS_PIN),
+                    help="pin a TLS behaviour to this protocol version only")
     a = ap.parse_args()
     global ARGS
     ARGS = a
     if a.listen not in ("127.0.0.1", "::1"):
         sys.exit("servers.py: refusing to listen on %s: loopback only" % a.listen)
+    if a.tls and a.behaviour not in TLS_BEHAVIOURS:
+        sys.exit("servers.py: --tls: %s does not speak TLS through the ssl module, so it "
+                 "cannot be pinned to a version" % a.behaviour)
 
     # Ends a server whose runner is gone; SIGTERM from the runner ends it now.
     signal.alarm(LIFETIME_S)

@@ -56,20 +56,21 @@ static inline int certgen_issue(certgen *g, mbedtls_pk_context *issuer_key, cons
                                 size_t cap)
 {
     mbedtls_x509write_cert w;
-    mbedtls_mpi serial;
+    unsigned char serial[2];
     unsigned char buf[4096], ext[600];
     static int next_serial = 7;
     int len = -1, ret;
 
+    /* 3.6 takes the serial as raw big-endian bytes (the MPI setter is gone) */
+    serial[0] = (unsigned char)((next_serial >> 8) & 0x7f);
+    serial[1] = (unsigned char)next_serial;
+    next_serial++;
     mbedtls_x509write_crt_init(&w);
-    mbedtls_mpi_init(&serial);
     mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
     mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
     mbedtls_x509write_crt_set_subject_key(&w, subject_key);
     mbedtls_x509write_crt_set_issuer_key(&w, issuer_key);
-    ret = mbedtls_mpi_lset(&serial, next_serial++);
-    if (ret == 0)
-        ret = mbedtls_x509write_crt_set_serial(&w, &serial);
+    ret = mbedtls_x509write_crt_set_serial_raw(&w, serial, sizeof serial);
     if (ret == 0)
         ret = mbedtls_x509write_crt_set_subject_name(&w, subject);
     if (ret == 0)
@@ -102,7 +103,6 @@ static inline int certgen_issue(certgen *g, mbedtls_pk_context *issuer_key, cons
             len = ret;
         }
     }
-    mbedtls_mpi_free(&serial);
     mbedtls_x509write_crt_free(&w);
     return len;
 }
@@ -122,6 +122,14 @@ static inline int certgen_key(certgen *g, mbedtls_pk_context *key)
         return -1;
     return mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(*key),
                                mbedtls_ctr_drbg_random, &g->drbg);
+}
+
+/* PEM text of a private key into out (NUL-terminated); returns strlen or -1. */
+static inline int certgen_key_pem(mbedtls_pk_context *key, char *out, size_t cap)
+{
+    if (mbedtls_pk_write_key_pem(key, (unsigned char *)out, cap) != 0)
+        return -1;
+    return (int)strlen(out);
 }
 
 /* PEM text of a DER certificate into out (NUL-terminated); returns strlen. */

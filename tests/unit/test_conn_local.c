@@ -24,6 +24,7 @@
 #include "iotls/iotls.h"
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/ssl.h"
+#include "psa/crypto.h"
 
 enum { M_ALERT40, M_ALERT40_TLS10, M_ALERT70, M_PLAIN, M_EOF, M_RESET, M_STALL, M_BIGRECORD };
 
@@ -352,7 +353,10 @@ static void test_lifecycle(void)
     CHECK_INT(iotls_conn_read(&c, b, sizeof b), IOTLS_ERR_NOT_CONNECTED);
     CHECK(iotls_conn_version(&c) == NULL);
     CHECK(iotls_conn_ciphersuite(&c) == NULL);
-    CHECK(iotls_conn_peer_chain(&c) == NULL);
+    CHECK(iotls_conn_peer_cert(&c, 0, NULL) == NULL);
+    CHECK_INT(iotls_conn_version_id(&c), 0);
+    CHECK_INT(iotls_conn_ciphersuite_id(&c), 0);
+    CHECK_INT(iotls_conn_sig_alg(&c), 0);
     CHECK_INT(iotls_conn_error(&c)->code, IOTLS_OK);
     CHECK_INT(iotls_conn_setup(&c, &conf), IOTLS_ERR_USAGE); /* twice */
     iotls_conn_free(&c);
@@ -452,8 +456,12 @@ static void test_alerts(void)
     CHECK_INT(e.wire.client_hello.groups[0], 29);
     CHECK_INT(e.wire.client_hello.groups[1], 23);
     CHECK_INT(e.wire.client_hello.groups[2], 24);
-    CHECK_INT(e.wire.client_hello.suites[0], 0xc02b);
-    CHECK(e.wire.client_hello.total_suites >= 6);
+    /* TLS 1.3 offered and preferred: its suites first, supported_versions */
+    CHECK_INT(e.wire.client_hello.suites[0], 0x1301);
+    CHECK(e.wire.client_hello.total_suites >= 9);
+    CHECK_INT(e.wire.client_hello.n_versions, 2);
+    CHECK_INT(e.wire.client_hello.versions[0], 0x0304);
+    CHECK_INT(e.wire.client_hello.versions[1], 0x0303);
     CHECK(e.wire.client_hello.n_sig_algs > 0);
     CHECK_INT(e.wire.client_hello.exts[0], 0); /* server_name first */
     CHECK_INT(e.wire.records_received, 1);
@@ -597,13 +605,25 @@ static int session(iotls_conf *conf, const char *host, uint16_t port, iotls_erro
         rc = iotls_conn_connect(&c, host, port);
     *read_rc = 1;
     if (rc == IOTLS_OK) {
-        CHECK_STR(iotls_conn_version(&c), "TLSv1.2");
-        /* The Mbed TLS server picks by its own preference among ours. */
-        CHECK(iotls_conn_ciphersuite(&c) != NULL &&
-              strncmp(iotls_conn_ciphersuite(&c), "TLS-ECDHE-ECDSA-WITH-", 21) == 0);
+        size_t der_len = 0;
+        if (conf->max_version == IOTLS_TLS_1_2) {
+            CHECK_STR(iotls_conn_version(&c), "TLSv1.2");
+            CHECK_INT(iotls_conn_version_id(&c), IOTLS_TLS_1_2);
+            /* The Mbed TLS server picks by its own preference among ours. */
+            CHECK(iotls_conn_ciphersuite(&c) != NULL &&
+                  strncmp(iotls_conn_ciphersuite(&c), "TLS_ECDHE_ECDSA_WITH_", 21) == 0);
+        } else {
+            CHECK_STR(iotls_conn_version(&c), "TLSv1.3");
+            CHECK_INT(iotls_conn_version_id(&c), IOTLS_TLS_1_3);
+            CHECK_INT(iotls_conn_ciphersuite_id(&c) >> 8, 0x13);
+            CHECK(iotls_conn_ciphersuite(&c) != NULL &&
+                  strncmp(iotls_conn_ciphersuite(&c), "TLS_", 4) == 0);
+        }
         CHECK(iotls_conn_group(&c) == 29 || iotls_conn_group(&c) == 23 ||
               iotls_conn_group(&c) == 24);
-        CHECK(iotls_conn_peer_chain(&c) != NULL);
+        CHECK_INT(iotls_conn_sig_alg(&c), 0x0403); /* the P-256 leaf signed */
+        CHECK(iotls_conn_peer_cert(&c, 0, &der_len) != NULL && der_len > 100);
+        CHECK(iotls_conn_peer_cert(&c, 1, &der_len) == NULL && der_len == 0);
         CHECK_INT(iotls_conn_verify_result(&c), 0);
         CHECK(iotls_conn_timings(&c)->handshake_ms >= iotls_conn_timings(&c)->connect_ms);
         CHECK_INT(iotls_conn_write(&c, (const unsigned char *)"GET", 3), 3);
@@ -624,13 +644,17 @@ static int session(iotls_conf *conf, const char *host, uint16_t port, iotls_erro
     }
     if (rc == IOTLS_ERR_VERIFY) {
         /* The rejected chain stays available for reports. */
-        const mbedtls_x509_crt *pc = iotls_conn_peer_chain(&c);
+        size_t der_len = 0;
+        const unsigned char *der = iotls_conn_peer_cert(&c, 0, &der_len);
+        mbedtls_x509_crt pc;
         char dn[128] = "";
-        CHECK(pc != NULL);
-        if (pc != NULL)
-            mbedtls_x509_dn_gets(dn, sizeof dn, &pc->subject);
+        mbedtls_x509_crt_init(&pc);
+        CHECK(der != NULL);
+        if (der != NULL && mbedtls_x509_crt_parse_der(&pc, der, der_len) == 0)
+            mbedtls_x509_dn_gets(dn, sizeof dn, &pc.subject);
+        mbedtls_x509_crt_free(&pc);
         CHECK_STR(dn, "CN=localhost");
-        CHECK(pc != NULL && pc->next == NULL); /* the server sent one */
+        CHECK(iotls_conn_peer_cert(&c, 1, NULL) == NULL); /* the server sent one */
         CHECK(iotls_conn_verify_result(&c) != 0);
     }
     *out = *iotls_conn_error(&c);
@@ -638,7 +662,8 @@ static int session(iotls_conf *conf, const char *host, uint16_t port, iotls_erro
     return rc;
 }
 
-static void test_tls(void)
+/* The same battery over TLS 1.3 (the default) and TLS 1.2 (pinned). */
+static void test_tls(iotls_version max)
 {
     iotls_conf conf;
     iotls_error e;
@@ -648,6 +673,7 @@ static void test_tls(void)
 
     iotls_conf_init(&conf);
     iotls_conf_set_trust(&conf, &tls_trust);
+    CHECK_INT(iotls_conf_set_versions(&conf, IOTLS_TLS_1_2, max), IOTLS_OK);
 
     /* Success by name: SNI = host, clean end of data. */
     CHECK_INT(tls_start(&t, T_HELLO), 0);
@@ -659,7 +685,8 @@ static void test_tls(void)
     CHECK_STR(t.sni_seen, "localhost");
     CHECK_INT(e.code, IOTLS_OK);
     CHECK_INT(e.wire.server_hello_seen, 1);
-    CHECK(e.wire.ske_group != 0);
+    if (max == IOTLS_TLS_1_2)
+        CHECK(e.wire.ske_group != 0); /* TLS 1.3 has no ServerKeyExchange */
     CHECK_INT(e.wire.cert_request_seen, 0);
 
     /* Success by IP: no SNI on the wire, the iPAddress SAN matched. */
@@ -706,6 +733,7 @@ static void test_tls(void)
     /* Another CA: not trusted. */
     iotls_conf_init(&conf);
     iotls_conf_set_trust(&conf, &other_trust);
+    CHECK_INT(iotls_conf_set_versions(&conf, IOTLS_TLS_1_2, max), IOTLS_OK);
     CHECK_INT(tls_start(&t, T_HELLO), 0);
     CHECK_INT(session(&conf, "localhost", t.base.port, &e, body, sizeof body, &rrc),
               IOTLS_ERR_VERIFY);
@@ -811,6 +839,9 @@ int main(void)
     unsigned char der[2048];
     int len;
 
+    /* the test's own Mbed TLS server speaks TLS 1.3: PSA first */
+    CHECK_INT((int)psa_crypto_init(), 0);
+
     CHECK_INT(certgen_init(&g), 0);
     len = certgen_make(&g, "CN=Local Test Root", NULL, 0, der, sizeof der);
     certgen_free(&g);
@@ -826,7 +857,8 @@ int main(void)
     iotls_trust_free(&trust);
 
     CHECK_INT(make_pki(), 0);
-    test_tls();
+    test_tls(IOTLS_TLS_1_3);
+    test_tls(IOTLS_TLS_1_2);
     mbedtls_x509_crt_free(&srv_chain);
     mbedtls_pk_free(&srv_key);
     iotls_trust_free(&tls_trust);

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "check.h"
+#include "certgen.h"
 #include "attempt.h"
 #include "clientcert.h"
 #include "confirm.h"
@@ -113,6 +116,7 @@ static void test_confirm(void)
     CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
     CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_CIPHER);
     CHECK(strstr(d.fix_device, "MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256") != NULL);
+    CHECK(strstr(d.fix_tool, "--ciphers TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256") != NULL);
     CHECK(strstr(d.fix_device, "passive") == NULL); /* another cause: its own fixes */
 
     /* Wider curves: the curve chosen. */
@@ -121,7 +125,9 @@ static void test_confirm(void)
     passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
     CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
     CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_GROUP);
-    CHECK(strstr(d.fix_device, "MBEDTLS_ECP_DP_CURVE448") != NULL);
+    CHECK(strstr(d.fix_device, "MBEDTLS_SSL_IANA_TLS_GROUP_X448") != NULL);
+    CHECK(strstr(d.fix_device, "MBEDTLS_ECP_DP_CURVE448_ENABLED") != NULL);
+    CHECK(strstr(d.fix_tool, "--curves x448") != NULL);
     CHECK(strstr(d.summary, "x448") != NULL);
 
     /* Client certificates: a throwaway one checked (alert 48), vs the same
@@ -147,32 +153,83 @@ static void test_confirm(void)
     attempt(&att[1], IOTLS_CLI_CHANGE_PROBE_TLS12, 1, -1);
     CHECK(!iotls_cli_attempt_confirms(&att[0], &att[1]));
 
-    /* TLS 1.3 only: the 1.2 probe refused (70), the full one chose 1.3. */
+    /* Versions narrowed (--tls-max 1.2), the server speaks 1.3 only:
+     * versions_wide worked, the tool fix drops the option. */
+    CHECK_INT(PARSE("diagnose", "h", "--tls-max", "1.2", NULL), 0);
     attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 70);
-    attempt(&att[1], IOTLS_CLI_CHANGE_TLS1_1, 0, 70);
+    attempt(&att[1], IOTLS_CLI_CHANGE_VERSIONS_WIDE, 1, -1);
+    att[1].version = 0x0304;
+    passive(&d, IOTLS_CAUSE_PROTOCOL_VERSION, IOTLS_DIAG_CERTAIN);
+    CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
+    CHECK_INT(d.certainty, IOTLS_DIAG_CONFIRMED);
+    CHECK(strstr(d.fix_tool, "drop --tls-max 1.2") != NULL);
+    CHECK(strstr(d.fix_device, "MBEDTLS_SSL_VERSION_TLS1_3") != NULL);
+    CHECK_INT(PARSE("diagnose", "h", NULL), 0);
+
+    /* A server intolerant of TLS 1.3: the same offer with TLS 1.2 alone works. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, -1);
+    attempt(&att[1], IOTLS_CLI_CHANGE_SUITES_WIDE, 0, -1);
+    attempt(&att[2], IOTLS_CLI_CHANGE_TLS_MAX_12, 1, -1);
+    att[2].version = 0x0303;
+    passive(&d, IOTLS_CAUSE_PEER_CLOSED, IOTLS_DIAG_LIKELY);
+    CHECK_INT(iotls_cli_confirm(&o, att, 3, &d), 2);
+    CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
+    CHECK(strstr(d.summary, "intolerant of TLS 1.3") != NULL);
+    CHECK(strstr(d.fix_tool, "--tls-max 1.2") != NULL);
+    CHECK(strstr(d.fix_device, "MBEDTLS_SSL_VERSION_TLS1_2") != NULL);
+    CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_TLS_MAX_12), "tls_max_12");
+
+    /* TLS 1.3 only, every Mbed TLS attempt failed: the 1.2 probe refused
+     * (70), the full one chose 1.3 with what this build has. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 70);
+    attempt(&att[1], IOTLS_CLI_CHANGE_SUITES_WIDE, 0, 70);
     attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_TLS12, 0, 70);
     attempt(&att[3], IOTLS_CLI_CHANGE_PROBE_TLS13, 1, -1);
     att[3].version = 0x0304;
     att[3].suite = 0x1301;
+    att[3].group = 0x001d;
     att[3].probe_outcome = IOTLS_PROBE_SERVER_HELLO;
     passive(&d, IOTLS_CAUSE_PROTOCOL_VERSION, IOTLS_DIAG_CERTAIN);
     CHECK_INT(iotls_cli_confirm(&o, att, 4, &d), 3);
+    CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
     CHECK_INT(d.certainty, IOTLS_DIAG_CONFIRMED);
     CHECK(strstr(d.summary, "only accepts TLS 1.3") != NULL);
-    CHECK(strstr(d.summary, "Mbed TLS 2.28 does not implement it") != NULL);
     CHECK(strstr(d.summary, "TLS_AES_128_GCM_SHA256") != NULL);
+    CHECK(strstr(d.summary, "2.28") == NULL);
+    /* ... with a group no build has (asked for in a HelloRetryRequest) */
+    att[3].probe_outcome = IOTLS_PROBE_HELLO_RETRY;
+    att[3].suite = 0;
+    att[3].group = 0x11ec;
+    passive(&d, IOTLS_CAUSE_PROTOCOL_VERSION, IOTLS_DIAG_CERTAIN);
+    CHECK_INT(iotls_cli_confirm(&o, att, 4, &d), 3);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_GROUP);
+    CHECK(strstr(d.summary, "only accepts TLS 1.3 with") != NULL);
+    /* TLS 1.0 only: chosen from the 1.3-to-1.0 hello; 3.6 has no 1.0 */
+    att[3].probe_outcome = IOTLS_PROBE_SERVER_HELLO;
+    att[3].version = 0x0301;
+    att[3].suite = 0xc013;
+    att[3].group = 0;
+    passive(&d, IOTLS_CAUSE_PROTOCOL_VERSION, IOTLS_DIAG_CERTAIN);
+    CHECK_INT(iotls_cli_confirm(&o, att, 4, &d), 3);
+    CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
+    CHECK(strstr(d.summary, "Mbed TLS 3.6 implements TLS 1.2 and 1.3 only") != NULL);
 
-    /* TLS 1.2 only with a group Mbed TLS lacks (ffdhe2048): named. */
+    /* TLS 1.2 only with a group no build has: named. */
     attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 40);
     attempt(&att[1], IOTLS_CLI_CHANGE_PROBE_TLS12, 1, -1);
     att[1].version = 0x0303;
     att[1].suite = 0xc02f;
-    att[1].group = 0x0100;
+    att[1].group = 0x11ec;
     attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_MBED, 0, 40);
     passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
     CHECK_INT(iotls_cli_confirm(&o, att, 3, &d), 2);
     CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_GROUP);
-    CHECK(strstr(d.summary, "only accepts ffdhe2048") != NULL);
+    {
+        char gb[16], want[48];
+        snprintf(want, sizeof want, "only accepts %s", iotls_cli_group_text(0x11ec, gb, sizeof gb));
+        CHECK(strstr(d.summary, want) != NULL);
+    }
     /* ... but if Mbed TLS's own offer was accepted, no such claim */
     attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_MBED, 1, -1);
     passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
@@ -198,8 +255,8 @@ static void test_confirm(void)
     CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM);
     CHECK_INT(d.certainty, IOTLS_DIAG_CONFIRMED);
     CHECK(strstr(d.summary, "rsa_pss_rsae_sha256, 0x0804") != NULL);
-    CHECK(strstr(d.summary, "Mbed TLS 2.28 does not offer RSA-PSS in TLS 1.2") != NULL);
-    CHECK(strstr(d.fix_device, "no Mbed TLS 2.28 config line") != NULL);
+    CHECK(strstr(d.summary, "Mbed TLS 3.6 does not support RSA-PSS in TLS 1.2") != NULL);
+    CHECK(strstr(d.fix_device, "no Mbed TLS 3.6 config line") != NULL);
     /* negative: Mbed TLS's best offer accepted: not the schemes */
     attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_MBED_SIGS, 1, -1);
     passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
@@ -221,7 +278,7 @@ static void test_confirm(void)
     CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
     CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM);
     CHECK(strstr(d.summary, "rsa_pkcs1_sha1 (0x0201)") != NULL);
-    CHECK(strstr(d.fix_device, "MBEDTLS_MD_SHA1 added") != NULL);
+    CHECK(strstr(d.fix_device, "MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA1 added") != NULL);
 
     /* Names of changes are stable strings. */
     CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_SNI_HOST), "sni_host");
@@ -230,9 +287,11 @@ static void test_confirm(void)
     CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_PROBE_FULL_SIGS), "probe_full_sigs");
     CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_END), "?");
     CHECK(iotls_cli_mbed_has_group(23));
-    CHECK(!iotls_cli_mbed_has_group(0x0100));
+    CHECK_STR(iotls_cli_change_name(IOTLS_CLI_CHANGE_VERSIONS_WIDE), "versions_wide");
     CHECK(iotls_cli_mbed_has_suite(0xc02b));
-    CHECK(!iotls_cli_mbed_has_suite(0x1301));
+    CHECK(iotls_cli_mbed_has_suite(0x1301)); /* TLS 1.3 in Mbed TLS 3.6 */
+    CHECK(!iotls_cli_mbed_has_suite(0x00ff)); /* a signalling value, not a suite */
+    CHECK(!iotls_cli_mbed_has_group(0x11ec));
 }
 
 static void test_json(void)
@@ -298,25 +357,79 @@ static void test_json(void)
     iotls_cli_report_diagnosis(NULL, 1, NULL, stderr); /* no crash, nothing printed */
 }
 
+/* Writes text to a fresh file under /tmp; its name into path. */
+static int write_tmp(char *path, size_t len, const char *tag, const char *text)
+{
+    FILE *f;
+    snprintf(path, len, "/tmp/iotls_test_%s_%ld.pem", tag, (long)getpid());
+    f = fopen(path, "w");
+    if (f == NULL)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
 static void test_client_cert(void)
 {
     iotls_cli_client_cert cc;
-    char why[256];
+    char why[512];
+    certgen g;
+    mbedtls_pk_context other;
+    unsigned char der[2048];
+    static char pem[4096];
+    char crt_path[128], key_path[128], other_path[128];
+    int len;
 
     iotls_cli_client_cert_init(&cc);
     CHECK_INT(iotls_cli_client_cert_throwaway(&cc), 0);
     CHECK_INT(cc.loaded, 1);
-    CHECK(cc.crt.raw.p != NULL);
-    CHECK_INT(mbedtls_pk_check_pair(&cc.crt.pk, &cc.key), 0);
+    CHECK_INT(cc.cred.loaded, 1);
+    why[0] = '\0';
+    CHECK_INT(iotls_cred_subject(&cc.cred, why, sizeof why) > 0, 1);
+    CHECK(strstr(why, "iotls diagnose throwaway") != NULL);
     iotls_cli_client_cert_free(&cc);
 
     iotls_cli_client_cert_init(&cc);
-    CHECK_INT(iotls_cli_client_cert_load(&cc, "/nonexistent/c.pem", "/nonexistent/k.pem", why,
-                                         sizeof why),
+    CHECK_INT(iotls_cli_client_cert_load(&cc, "/nonexistent/c.pem", "/nonexistent/k.pem", NULL,
+                                         why, sizeof why),
               -1);
     CHECK(strstr(why, "--cert /nonexistent/c.pem") != NULL);
     CHECK_INT(cc.loaded, 0);
     iotls_cli_client_cert_free(&cc);
+
+    /* A certificate, its key, and another key: the pair loads, the
+     * mismatch is refused naming both files. */
+    CHECK_INT(certgen_init(&g), 0);
+    CHECK_INT(certgen_key(&g, &other), 0);
+    len = certgen_make(&g, "CN=client.example", NULL, 0, der, sizeof der);
+    CHECK(len > 0 && certgen_pem(der, (size_t)len, pem, sizeof pem) > 0);
+    CHECK_INT(write_tmp(crt_path, sizeof crt_path, "crt", pem), 0);
+    CHECK(certgen_key_pem(&g.key, pem, sizeof pem) > 0);
+    CHECK_INT(write_tmp(key_path, sizeof key_path, "key", pem), 0);
+    CHECK(certgen_key_pem(&other, pem, sizeof pem) > 0);
+    CHECK_INT(write_tmp(other_path, sizeof other_path, "other", pem), 0);
+    mbedtls_pk_free(&other);
+    certgen_free(&g);
+
+    iotls_cli_client_cert_init(&cc);
+    CHECK_INT(iotls_cli_client_cert_load(&cc, crt_path, key_path, NULL, why, sizeof why), 0);
+    CHECK_INT(cc.loaded, 1);
+    iotls_cli_client_cert_free(&cc);
+    iotls_cli_client_cert_init(&cc);
+    CHECK_INT(iotls_cli_client_cert_load(&cc, crt_path, other_path, NULL, why, sizeof why), -1);
+    CHECK(strstr(why, other_path) != NULL && strstr(why, crt_path) != NULL);
+    CHECK(strstr(why, "is not the private key") != NULL);
+    CHECK(strchr(why, '\n') == NULL);
+    CHECK_INT(cc.loaded, 0);
+    iotls_cli_client_cert_free(&cc);
+    /* a certificate where the key should be */
+    iotls_cli_client_cert_init(&cc);
+    CHECK_INT(iotls_cli_client_cert_load(&cc, crt_path, crt_path, NULL, why, sizeof why), -1);
+    CHECK(strstr(why, "--key") != NULL);
+    iotls_cli_client_cert_free(&cc);
+    remove(crt_path);
+    remove(key_path);
+    remove(other_path);
 }
 
 int main(void)

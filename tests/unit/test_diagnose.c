@@ -15,6 +15,9 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
 
+#include "engine.h"
+
+#include "certgen.h"
 #include "check.h"
 #include "iotls/diagnose.h"
 #include "iotls/iotls.h"
@@ -324,7 +327,8 @@ static void test_offer(void)
     alert_first(&e, 40);
     iotls_diagnose(&e, NULL, &d);
     CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_GROUP);
-    CHECK(strstr(d.fix_device, "mbedtls_ssl_conf_curves") != NULL);
+    CHECK(strstr(d.fix_device, "mbedtls_ssl_conf_groups") != NULL);
+    CHECK(strstr(d.fix_device, "MBEDTLS_SSL_IANA_TLS_GROUP_") != NULL);
 
     /* Nothing wrong in the offer: ambiguous, pointing at the probe, and
      * never an SNI cause when the SNI was the host. */
@@ -379,7 +383,9 @@ static void test_version(void)
     CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
     CHECK_INT(d.certainty, IOTLS_DIAG_LIKELY);
     CHECK(has_evidence(&d, "the alert came in a TLSv1.0 record (0x0301)"));
-    CHECK(strstr(d.fix_device, "MBEDTLS_SSL_MINOR_VERSION_1") != NULL);
+    /* Mbed TLS 3.6 has no TLS 1.0/1.1: the device fix is the server */
+    CHECK(strstr(d.fix_device, "upgrade the server") != NULL);
+    CHECK(strstr(d.fix_device, "MBEDTLS_SSL_VERSION_TLS1_2") != NULL);
     /* ... but alert 112 in an old record is still about the name */
     alert_first(&e, 112);
     e.wire.first_bytes[2] = 0x01;
@@ -389,7 +395,7 @@ static void test_version(void)
     /* A TLS 1.0 server. */
     hs_error(&e, "old.example.com", "old.example.com");
     e.code = IOTLS_ERR_PROTOCOL_VERSION;
-    e.mbedtls_code = MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION;
+    e.mbedtls_code = MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION;
     e.wire.server_hello_seen = 1;
     e.wire.server_hello.version = 0x0301;
     e.wire.hs_msgs[0] = 2;
@@ -397,7 +403,9 @@ static void test_version(void)
     iotls_diagnose(&e, NULL, &d);
     CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
     CHECK(has_evidence(&d, "ServerHello chose TLSv1.0"));
-    CHECK(strstr(d.fix_device, "MBEDTLS_SSL_MINOR_VERSION_1") != NULL);
+    /* Mbed TLS 3.6 has no TLS 1.0/1.1: the device fix is the server */
+    CHECK(strstr(d.fix_device, "upgrade the server") != NULL);
+    CHECK(strstr(d.fix_device, "MBEDTLS_SSL_VERSION_TLS1_2") != NULL);
 }
 
 static void test_client_cert(void)
@@ -500,15 +508,14 @@ static void gen_cert(mbedtls_x509_crt *chain, const char *subject, mbedtls_pk_co
                      const char *from, const char *to, int ca)
 {
     mbedtls_x509write_cert w;
-    mbedtls_mpi serial;
+    unsigned char serial[1];
     unsigned char buf[2048], san[160];
     size_t n = dns != NULL ? strlen(dns) : 0;
     int len;
 
     mbedtls_x509write_crt_init(&w);
-    mbedtls_mpi_init(&serial);
-    mbedtls_mpi_lset(&serial, 1 + (int)strlen(subject));
-    mbedtls_x509write_crt_set_serial(&w, &serial);
+    serial[0] = (unsigned char)(1 + strlen(subject)); /* 3.6: raw serial bytes */
+    mbedtls_x509write_crt_set_serial_raw(&w, serial, sizeof serial);
     mbedtls_x509write_crt_set_validity(&w, from, to);
     mbedtls_x509write_crt_set_subject_name(&w, subject);
     mbedtls_x509write_crt_set_issuer_name(&w, issuer);
@@ -532,7 +539,6 @@ static void gen_cert(mbedtls_x509_crt *chain, const char *subject, mbedtls_pk_co
     if (len > 0)
         CHECK_INT(mbedtls_x509_crt_parse_der(chain, buf + sizeof(buf) - len, (size_t)len), 0);
     mbedtls_x509write_crt_free(&w);
-    mbedtls_mpi_free(&serial);
 }
 
 static void verify_error(iotls_error *e, const char *host, uint32_t flags)
@@ -543,6 +549,47 @@ static void verify_error(iotls_error *e, const char *host, uint32_t flags)
     e->stage = IOTLS_STAGE_VERIFY;
     e->mbedtls_code = MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
     e->verify_flags = flags;
+}
+
+/* A client credential: a self-signed P-256 certificate and its key. */
+static int load_cred(iotls_cred *cred)
+{
+    certgen g;
+    unsigned char crt[1024], key[256];
+    int crt_len, key_len, rc = -1;
+
+    if (certgen_init(&g) != 0)
+        return -1;
+    crt_len = certgen_make(&g, "CN=client", NULL, 0, crt, sizeof crt);
+    key_len = mbedtls_pk_write_key_der(&g.key, key, sizeof key);
+    if (crt_len > 0 && key_len > 0)
+        rc = iotls_cred_load(cred, crt, (size_t)crt_len, key + sizeof key - key_len,
+                             (size_t)key_len, NULL, NULL);
+    certgen_free(&g);
+    return rc;
+}
+
+/* A connection holding chain as the certificates the server sent, the way
+ * the library keeps them after a failed verification (src/engine.h,
+ * iotls_internal.h): the diagnosis reads them through in->conn. */
+static const iotls_conn *conn_with(mbedtls_x509_crt *chain)
+{
+    static iotls_engine eng;
+    static iotls_conn_priv priv;
+    static iotls_conn c;
+    static int ready;
+
+    if (!ready) {
+        mbedtls_ssl_init(&eng.ssl); /* never handshaken: the kept chain is used */
+        ready = 1;
+    }
+    memset(&c, 0, sizeof c);
+    memset(&priv, 0, sizeof priv);
+    c.eng = &eng;
+    c.priv = &priv;
+    priv.failed_chain = chain;
+    priv.chain_kept = chain != NULL;
+    return chain != NULL ? &c : NULL;
 }
 
 static void test_certs(void)
@@ -589,7 +636,7 @@ static void test_certs(void)
 
     /* self_signed */
     verify_error(&e, "device.local", MBEDTLS_X509_BADCERT_NOT_TRUSTED);
-    in.peer_chain = &self;
+    in.conn = conn_with(&self);
     iotls_diagnose(&e, &in, &d);
     CHECK_INT(d.cause, IOTLS_CAUSE_SELF_SIGNED);
     CHECK_INT(d.certainty, IOTLS_DIAG_CERTAIN);
@@ -602,14 +649,14 @@ static void test_certs(void)
 
     /* unknown_ca: the chain ends at a root the store does not hold. */
     verify_error(&e, "www.example.com", MBEDTLS_X509_BADCERT_NOT_TRUSTED);
-    in.peer_chain = &with_root;
+    in.conn = conn_with(&with_root);
     iotls_diagnose(&e, &in, &d);
     CHECK_INT(d.cause, IOTLS_CAUSE_UNKNOWN_CA);
     CHECK_INT(d.certainty, IOTLS_DIAG_CERTAIN);
     CHECK(strstr(d.fix_tool, "--cacert") != NULL);
 
     /* incomplete_chain: the leaf alone, issued by an intermediate. */
-    in.peer_chain = &leaf_only;
+    in.conn = conn_with(&leaf_only);
     iotls_diagnose(&e, &in, &d);
     CHECK_INT(d.cause, IOTLS_CAUSE_INCOMPLETE_CHAIN);
     CHECK_INT(d.certainty, IOTLS_DIAG_AMBIGUOUS);
@@ -631,14 +678,14 @@ static void test_certs(void)
     t.n_issues = 0;
 
     /* No chain at hand: ambiguous among the trust causes. */
-    in.peer_chain = NULL;
+    in.conn = conn_with(NULL);
     iotls_diagnose(&e, &in, &d);
     CHECK_INT(d.certainty, IOTLS_DIAG_AMBIGUOUS);
     CHECK_INT(d.n_candidates, 3);
 
     /* expired, with a good clock */
     verify_error(&e, "www.example.com", MBEDTLS_X509_BADCERT_EXPIRED);
-    in.peer_chain = &expired;
+    in.conn = conn_with(&expired);
     iotls_diagnose(&e, &in, &d);
     CHECK_INT(d.cause, IOTLS_CAUSE_CERT_EXPIRED);
     CHECK(has_evidence(&d, "expired 2024-01-01 00:00:00 UTC"));
@@ -657,7 +704,7 @@ static void test_certs(void)
 
     /* not yet valid, good clock */
     verify_error(&e, "www.example.com", MBEDTLS_X509_BADCERT_FUTURE);
-    in.peer_chain = &leaf_only;
+    in.conn = conn_with(&leaf_only);
     e.wall_time = 1704067200; /* 2024-01-01, after the 2020 floor, before notBefore */
     in.build_time = 0;
     iotls_diagnose(&e, &in, &d);
@@ -667,7 +714,7 @@ static void test_certs(void)
 
     /* hostname_mismatch, plain */
     verify_error(&e, "api.example.com", MBEDTLS_X509_BADCERT_CN_MISMATCH);
-    in.peer_chain = &leaf_only;
+    in.conn = conn_with(&leaf_only);
     iotls_diagnose(&e, &in, &d);
     CHECK_INT(d.cause, IOTLS_CAUSE_HOSTNAME_MISMATCH);
     CHECK_INT(d.certainty, IOTLS_DIAG_CERTAIN);
@@ -1054,7 +1101,7 @@ static void test_api(void)
         iotls_conn c;
         iotls_trust t;
         iotls_diag_input in;
-        mbedtls_x509_crt crt;
+        iotls_cred cred;
         iotls_trust_init(&t);
         iotls_conf_init(&conf);
         iotls_conf_set_trust(&conf, &t);
@@ -1064,7 +1111,7 @@ static void test_api(void)
         iotls_diag_input_from_conn(&in, &c, &conf);
         CHECK(in.trust == &t);
         CHECK(in.host == NULL);
-        CHECK(in.peer_chain == NULL);
+        CHECK(in.conn == &c);
         CHECK_INT(in.sni_overridden, 0);
         CHECK_INT(in.sni_disabled, 0);
         CHECK_INT(in.client_cert_configured, 0);
@@ -1073,13 +1120,15 @@ static void test_api(void)
         iotls_diag_input_from_conn(&in, NULL, &conf);
         CHECK_INT(in.sni_overridden, 1);
         iotls_conf_disable_sni(&conf);
-        mbedtls_x509_crt_init(&crt);
-        iotls_conf_set_client_cert(&conf, &crt, NULL);
+        iotls_cred_init(&cred);
+        CHECK_INT(load_cred(&cred), IOTLS_OK); /* only a loaded one counts */
+        iotls_conf_set_client_cred(&conf, &cred);
         iotls_diag_input_from_conn(&in, NULL, &conf);
         CHECK_INT(in.sni_overridden, 0);
         CHECK_INT(in.sni_disabled, 1);
         CHECK_INT(in.client_cert_configured, 1);
         iotls_diag_input_from_conn(NULL, &c, &conf);
+        iotls_cred_free(&cred);
         iotls_conn_free(&c);
         iotls_trust_free(&t);
     }

@@ -56,39 +56,98 @@ static void test_names(void)
     CHECK_STR(iotls_group_name(24), "secp384r1");
     CHECK_STR(iotls_group_name(25), "secp521r1");
     CHECK(iotls_group_name(0x1234) == NULL);
-    CHECK_STR(iotls_suite_name(0xc02b), "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256");
-    CHECK_STR(iotls_suite_name(0x00ff), "TLS-EMPTY-RENEGOTIATION-INFO-SCSV");
+    CHECK_STR(iotls_suite_name(0xc02b), "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+    CHECK_STR(iotls_suite_name(0x1301), "TLS_AES_128_GCM_SHA256");
+    CHECK_STR(iotls_suite_name(0x1303), "TLS_CHACHA20_POLY1305_SHA256");
     CHECK(iotls_suite_name(0xeeee) == NULL);
+    /* reverse lookups: IANA and OpenSSL spellings, groups by several names */
+    CHECK_INT(iotls_suite_from_name("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), 0xc02b);
+    CHECK_INT(iotls_suite_from_name("ECDHE-ECDSA-AES128-GCM-SHA256"), 0xc02b);
+    CHECK_INT(iotls_suite_from_name("ECDHE-RSA-CHACHA20-POLY1305"), 0xcca8);
+    CHECK_INT(iotls_suite_from_name("TLS_AES_256_GCM_SHA384"), 0x1302);
+    CHECK_INT(iotls_suite_from_name("NO-SUCH-SUITE"), 0);
+    CHECK_INT(iotls_suite_from_name(""), 0);
+    CHECK_INT(iotls_group_from_name("x25519"), 29);
+    CHECK_INT(iotls_group_from_name("P-256"), 23);
+    CHECK_INT(iotls_group_from_name("prime256v1"), 23);
+    CHECK_INT(iotls_group_from_name("secp384r1"), 24);
+    CHECK_INT(iotls_group_from_name("bogus"), 0);
+    CHECK_STR(iotls_sig_alg_name(0x0403), "ecdsa_secp256r1_sha256");
+    CHECK_STR(iotls_sig_alg_name(0x0804), "rsa_pss_rsae_sha256");
+    CHECK_STR(iotls_sig_alg_name(0x0201), "rsa_pkcs1_sha1");
+    CHECK(iotls_sig_alg_name(0xeeee) == NULL);
+    CHECK_STR(iotls_version_name(0x0304), "TLSv1.3");
     CHECK_STR(iotls_version_name(0x0303), "TLSv1.2");
     CHECK_STR(iotls_version_name(0x0301), "TLSv1.0");
     CHECK(iotls_version_name(0x0202) == NULL);
 }
 
+static int in_list(const uint16_t *l, uint16_t id)
+{
+    for (; l && *l; l++)
+        if (*l == id)
+            return 1;
+    return 0;
+}
+
 static void test_defaults(void)
 {
-    const int *s = iotls_default_ciphersuites();
-    const mbedtls_ecp_group_id *g = iotls_default_groups();
+    const uint16_t *s = iotls_default_ciphersuites();
+    const uint16_t *g = iotls_default_groups();
+    const uint16_t *sa = iotls_default_sig_algs();
+    static const uint16_t empty[] = {0}, bogus[] = {0xeeee, 0}, sha1[] = {0x0201, 0x0203, 0};
     iotls_conf conf;
-    int n = 0;
+    int n = 0, n13 = 0;
 
     /* Groups: x25519, P-256, P-384, in that order. */
-    CHECK_INT(g[0], MBEDTLS_ECP_DP_CURVE25519);
-    CHECK_INT(g[1], MBEDTLS_ECP_DP_SECP256R1);
-    CHECK_INT(g[2], MBEDTLS_ECP_DP_SECP384R1);
-    CHECK_INT(g[3], MBEDTLS_ECP_DP_NONE);
-    /* Suites: ECDHE + AEAD only. */
+    CHECK_INT(g[0], 29);
+    CHECK_INT(g[1], 23);
+    CHECK_INT(g[2], 24);
+    CHECK_INT(g[3], 0);
+    /* Suites: the three TLS 1.3 ones first, then ECDHE + AEAD only. */
     for (; s[n] != 0 && n < 64; n++) {
-        const char *name = iotls_suite_name((uint16_t)s[n]);
-        CHECK(name != NULL && strstr(name, "ECDHE-") != NULL);
-        CHECK(name != NULL && (strstr(name, "GCM") != NULL || strstr(name, "CHACHA20-POLY1305") != NULL));
+        const char *name = iotls_suite_name(s[n]);
+        CHECK(name != NULL);
+        if (name == NULL)
+            continue;
+        CHECK(in_list(iotls_supported_ciphersuites(), s[n]));
+        if ((s[n] >> 8) == 0x13) {
+            CHECK_INT(n, n13); /* before every TLS 1.2 suite */
+            n13++;
+            continue;
+        }
+        CHECK(strstr(name, "ECDHE_") != NULL);
+        CHECK(strstr(name, "GCM") != NULL || strstr(name, "CHACHA20_POLY1305") != NULL);
     }
-    CHECK_INT(n, 6);
-    CHECK_INT(s[0], 0xc02b);
+    CHECK_INT(n13, 3);
+    CHECK_INT(n, 9);
+    CHECK_INT(s[0], 0x1301);
+    CHECK_INT(s[3], 0xc02b);
+    /* Signature schemes: SHA-256 or better, never SHA-1 by default. */
+    CHECK(sa != NULL && sa[0] != 0);
+    CHECK(!in_list(sa, 0x0201) && !in_list(sa, 0x0203));
+    CHECK(in_list(sa, 0x0403) && in_list(sa, 0x0804));
+    CHECK(in_list(iotls_supported_groups(), 29));
 
     iotls_conf_init(&conf);
     CHECK_INT(conf.sni_mode, IOTLS_SNI_FROM_HOST);
-    CHECK_INT(conf.min_minor, 3);
-    CHECK_INT(conf.max_minor, 3);
+    CHECK_INT(conf.min_version, IOTLS_TLS_1_2);
+    CHECK_INT(conf.max_version, IOTLS_TLS_1_3);
+    /* setters refuse what cannot be offered, and change nothing then */
+    CHECK_INT(iotls_conf_set_versions(&conf, IOTLS_TLS_1_3, IOTLS_TLS_1_2), IOTLS_ERR_USAGE);
+    CHECK_INT(iotls_conf_set_versions(&conf, IOTLS_TLS_1_1, IOTLS_TLS_1_2), IOTLS_ERR_USAGE);
+    CHECK_INT(conf.min_version, IOTLS_TLS_1_2);
+    CHECK_INT(iotls_conf_set_versions(&conf, IOTLS_TLS_1_3, IOTLS_TLS_1_3), IOTLS_OK);
+    CHECK_INT(conf.min_version, IOTLS_TLS_1_3);
+    CHECK_INT(iotls_conf_set_ciphersuites(&conf, empty), IOTLS_ERR_USAGE);
+    CHECK_INT(iotls_conf_set_ciphersuites(&conf, bogus), IOTLS_ERR_USAGE);
+    /* unchanged: the defaults (NULL or the default list) */
+    CHECK(conf.ciphersuites == NULL || conf.ciphersuites == iotls_default_ciphersuites());
+    CHECK_INT(iotls_conf_set_groups(&conf, bogus), IOTLS_ERR_USAGE);
+    CHECK_INT(iotls_conf_set_sig_algs(&conf, sha1), IOTLS_OK);
+    CHECK_INT(iotls_conf_set_sig_algs(&conf, NULL), IOTLS_OK);
+    CHECK(conf.sig_algs == NULL || conf.sig_algs == iotls_default_sig_algs());
+    iotls_conf_init(&conf);
     CHECK_INT(conf.connect_timeout_ms, IOTLS_DEFAULT_CONNECT_TIMEOUT_MS);
     CHECK_INT(conf.handshake_timeout_ms, IOTLS_DEFAULT_HANDSHAKE_TIMEOUT_MS);
     CHECK_INT(conf.read_timeout_ms, IOTLS_DEFAULT_READ_TIMEOUT_MS);

@@ -152,6 +152,82 @@ static void test_usage(void)
     CHECK(strstr(u, "Exit codes") != NULL);
     CHECK(strstr(u, "11  HTTP") != NULL);
     CHECK(strstr(u, "discarded") != NULL);
+    CHECK(strstr(u, "--tls13-ciphers") != NULL);
+    CHECK(strstr(u, "--tls-max") != NULL);
+    CHECK(strstr(u, "--curves") != NULL);
+    CHECK(strstr(u, "--pass") != NULL);
+}
+
+/* curl's TLS flags: versions, suites (OpenSSL or IANA names), groups. */
+static void test_tls(void)
+{
+    CHECK_INT(PARSE("connect", "h", NULL), 0);
+    CHECK_INT(o.tls.min_version, 0); /* library defaults: 1.3 and 1.2 */
+    CHECK_INT(o.tls.max_version, 0);
+    CHECK_INT(o.tls.n_suites, 0);
+    CHECK_INT(o.tls_given, 0);
+    CHECK_INT(PARSE("connect", "h", "--tlsv1.3", NULL), 0);
+    CHECK_INT(o.tls.min_version, 0x0304);
+    CHECK_INT(PARSE("connect", "h", "--tlsv1.2", "--tls-max", "1.2", NULL), 0);
+    CHECK_INT(o.tls.min_version, 0x0303);
+    CHECK_INT(o.tls.max_version, 0x0303);
+    CHECK_INT(PARSE("connect", "h", "--tls-max=1.3", NULL), 0);
+    CHECK_INT(o.tls.max_version, 0x0304);
+    CHECK_INT(PARSE("connect", "h", "--tls-max", "1.1", NULL), -1);
+    CHECK(strstr(err, "--tls-max") != NULL && strstr(err, "\"1.1\"") != NULL);
+    CHECK_INT(PARSE("connect", "h", "--tlsv1.3", "--tls-max", "1.2", NULL), -1);
+    CHECK(strstr(err, "no TLS version") != NULL);
+    CHECK_INT(PARSE("connect", "h", "--tlsv1.1", NULL), -1);
+
+    /* --ciphers: OpenSSL and IANA spellings; the TLS 1.3 defaults stay first */
+    CHECK_INT(PARSE("connect", "h", "--ciphers",
+                    "ECDHE-ECDSA-AES128-GCM-SHA256:TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", NULL),
+              0);
+    CHECK_INT(o.tls.n_suites12, 2);
+    CHECK_INT(o.tls.suites12[0], 0xc02b);
+    CHECK_INT(o.tls.suites12[1], 0xc030);
+    CHECK_INT(o.tls.suites[0] >> 8, 0x13);
+    CHECK_INT(o.tls.suites[o.tls.n_suites - 2], 0xc02b);
+    CHECK_INT(o.tls.suites[o.tls.n_suites - 1], 0xc030);
+    CHECK_INT(o.tls.suites[o.tls.n_suites], 0);
+    CHECK_INT(PARSE("connect", "h", "--ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256:NO-SUCH-SUITE",
+                    NULL),
+              -1);
+    CHECK(strstr(err, "--ciphers") != NULL && strstr(err, "\"NO-SUCH-SUITE\"") != NULL);
+    CHECK_INT(PARSE("connect", "h", "--ciphers", "", NULL), -1);
+    CHECK(strstr(err, "--ciphers: empty list") != NULL);
+    CHECK_INT(PARSE("connect", "h", "--ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256::", NULL), -1);
+    CHECK(strstr(err, "empty name") != NULL);
+    CHECK_INT(PARSE("connect", "h", "--ciphers", "TLS_AES_128_GCM_SHA256", NULL), -1);
+    CHECK(strstr(err, "--tls13-ciphers") != NULL);
+
+    /* --tls13-ciphers: only TLS 1.3 suites; the TLS 1.2 defaults follow */
+    CHECK_INT(PARSE("connect", "h", "--tls13-ciphers",
+                    "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384", NULL),
+              0);
+    CHECK_INT(o.tls.suites[0], 0x1303);
+    CHECK_INT(o.tls.suites[1], 0x1302);
+    CHECK(o.tls.n_suites > 2 && (o.tls.suites[2] >> 8) != 0x13);
+    CHECK_INT(PARSE("connect", "h", "--tls13-ciphers", "ECDHE-RSA-AES128-GCM-SHA256", NULL), -1);
+    CHECK(strstr(err, "--tls13-ciphers") != NULL && strstr(err, "not a TLS 1.3 suite") != NULL);
+
+    /* --curves */
+    CHECK_INT(PARSE("connect", "h", "--curves", "P-256:x25519", NULL), 0);
+    CHECK_INT(o.tls.n_groups, 2);
+    CHECK_INT(o.tls.groups[0], 0x0017);
+    CHECK_INT(o.tls.groups[1], 0x001d);
+    CHECK_INT(o.tls.groups[2], 0);
+    CHECK_INT(PARSE("connect", "h", "--curves", "x25519:bogus", NULL), -1);
+    CHECK(strstr(err, "--curves") != NULL && strstr(err, "\"bogus\"") != NULL);
+    CHECK_INT(PARSE("connect", "h", "--curves=", NULL), -1);
+    CHECK_INT(PARSE("connect", "h", "--curves", ":x25519", NULL), -1);
+
+    /* the demo takes none of them; --pass needs --key */
+    CHECK_INT(PARSE("demo", "--tlsv1.3", NULL), -1);
+    CHECK_INT(PARSE("connect", "h", "--pass", "x", NULL), -1);
+    CHECK(strstr(err, "--pass") != NULL);
+    CHECK_INT(PARSE("connect", "h", "--cert", "c", "--key", "k", "--pass", "secret", NULL), 0);
+    CHECK_STR(o.pass, "secret");
 }
 
 static void test_exit_codes(void)
@@ -163,6 +239,8 @@ static void test_exit_codes(void)
     CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_TRUST_READ, IOTLS_STAGE_SETUP), 3);
     CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_TRUST_EMPTY, IOTLS_STAGE_SETUP), 3);
     CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_TRUST_EMPTY, IOTLS_STAGE_NONE), 3);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_CRED_MISMATCH, IOTLS_STAGE_SETUP), 3);
+    CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_CRED_PASSWORD, IOTLS_STAGE_SETUP), 3);
     CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_DNS, IOTLS_STAGE_DNS), 4);
     CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_DNS_TIMEOUT, IOTLS_STAGE_DNS), 4);
     CHECK_INT(iotls_cli_exit_code(IOTLS_ERR_CONNECT_REFUSED, IOTLS_STAGE_CONNECT), 5);
@@ -191,5 +269,6 @@ int main(void)
     test_good();
     test_bad();
     test_usage();
+    test_tls();
     return CHECK_DONE();
 }

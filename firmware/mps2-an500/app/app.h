@@ -9,15 +9,17 @@
 
 /* Settings from the host (semihosting command line), see main.c. */
 typedef struct app_args {
-    const char *mode;        /* "seed" (default), "bench", "checks" or "dns" */
+    const char *mode;        /* "seed" (default), "bench", "checks", "dns" or "versions" */
     const char *host;        /* DNS name the server's certificate carries */
     const char *dial;        /* IP literal dialed instead of resolving host */
     uint16_t port;
     const char *ca;          /* host path of the CA file (PEM) */
     const char *sha256;      /* expected body digest, hex */
     const char *seed;        /* test entropy seed, hex */
-    uint16_t port2;          /* bench: second server ... */
+    uint16_t port2;          /* bench, versions: second server ... */
     const char *ca2;         /* ... and its CA */
+    uint16_t port3;          /* versions: RSA chain, TLS 1.3 only ... */
+    uint16_t port4;          /* ... and TLS 1.2 only */
     const char *group;       /* bench: offer only this group ("secp256r1") */
     uint16_t refused;        /* checks: a closed port */
     uint16_t silent;         /* checks: a server that accepts and never answers */
@@ -28,6 +30,15 @@ typedef struct app_args {
 
 /* Loads a CA file from the host into t. Returns 0 or -1 (reported). */
 int app_load_trust(iotls_trust *t, const char *path);
+
+/* One connection with iotls's defaults (TLS 1.3 when the server has it) to
+ * port, closed and freed: what stays allocated afterwards is the library's
+ * one-time state, not a connection's (PSA's key store: the persistent-key
+ * cache from the first psa_crypto_init() and the first slice of volatile
+ * key slots from the first TLS 1.3 key share; Mbed TLS frees them only in
+ * mbedtls_psa_crypto_free()). Returns those bytes, so that per-connection
+ * figures and leak checks start after it. */
+size_t app_warm_up(const app_args *a, iotls_trust *t, uint16_t port);
 
 /* One "CHECK name: ok|FAIL (detail)" console line, the form the QEMU test
  * drivers read; fmt (printf-style, may be NULL) gives the detail. Returns 1
@@ -41,6 +52,7 @@ int app_seed_case(const app_args *a);
 int app_bench(const app_args *a);
 int app_checks(const app_args *a);
 int app_dns(const app_args *a);
+int app_versions(const app_args *a);
 
 struct netif;
 /* Test image: drop (and count) every IPv4 packet not sent to 10.0.2.2. */
@@ -49,7 +61,11 @@ unsigned long app_egress_blocked(void);
 /* Checks the guard's decision without sending anything: 1 if it passes
  * 10.0.2.2 on and drops 10.0.2.3. */
 int app_guard_check(struct netif *netif);
-/* The curve arithmetic of firmware/mbedtls_alt: the number of failed checks. */
+/* The curve arithmetic of firmware/mbedtls_alt: the number of failed checks.
+ * Only with the ALT on (IOTLS_FW_ECP_ALT): without it the checks would test
+ * Mbed TLS's curve code against itself. */
+#ifndef IOTLS_MBEDTLS_NO_ECP_ALT
 int app_check_ecp(void);
+#endif
 
 #endif /* APP_H */

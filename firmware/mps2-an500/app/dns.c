@@ -10,6 +10,8 @@
 
 #include "iotls/port.h"
 
+#include "psa/crypto.h"
+
 #include "app.h"
 #include "board.h"
 #include "board_net.h"
@@ -148,8 +150,13 @@ int app_dns(const app_args *a)
     if (a->dns_dead != 0)
         failed += dns_timeout(a);
 
+    /* The first TLS 1.3 connection left PSA's key store allocated (the
+     * library's one-time state, see app_warm_up()); this mode makes exactly
+     * one connection, so it releases that state instead: what remains then
+     * is a leak. */
+    mbedtls_psa_crypto_free();
     iotls_port_lwip_heap_stats(&h);
-    failed += app_check("dns_no_leak", h.current == base, NULL);
+    failed += app_check("dns_no_leak", h.current == base, "bytes %ld", (long)(h.current - base));
     iotls_trust_free(&trust);
     unsigned long blocked = app_egress_blocked();
     board_printf("egress: %lu packet(s) to addresses other than 10.0.2.2 blocked\n", blocked);

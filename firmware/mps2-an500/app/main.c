@@ -74,6 +74,8 @@ static int parse_args(char *line, app_args *a)
         else if (strcmp(w, "seed") == 0) a->seed = v;
         else if (strcmp(w, "port2") == 0) a->port2 = port_number(v);
         else if (strcmp(w, "ca2") == 0) a->ca2 = v;
+        else if (strcmp(w, "port3") == 0) a->port3 = port_number(v);
+        else if (strcmp(w, "port4") == 0) a->port4 = port_number(v);
         else if (strcmp(w, "group") == 0) a->group = v;
         else if (strcmp(w, "refused") == 0) a->refused = port_number(v);
         else if (strcmp(w, "silent") == 0) a->silent = port_number(v);
@@ -114,7 +116,8 @@ int main(void)
 #if APP_TEST_MODES
         board_printf("  mode=bench port2=N ca2=PATH [group=secp256r1]\n"
                      "  mode=checks refused=N silent=N\n"
-                     "  mode=dns dnsport=N nxhost=NAME [dnsdead=N]\n");
+                     "  mode=dns dnsport=N nxhost=NAME [dnsdead=N]\n"
+                     "  mode=versions port=N port2=N [ca2=PATH port3=N port4=N]\n");
 #endif
         return 64;
     }
@@ -140,6 +143,8 @@ int main(void)
         return app_bench(&a);
     if (strcmp(a.mode, "checks") == 0)
         return app_checks(&a);
+    if (strcmp(a.mode, "versions") == 0)
+        return app_versions(&a);
 #endif
     return app_seed_case(&a);
 }

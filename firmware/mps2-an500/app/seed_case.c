@@ -108,7 +108,7 @@ static int fetch_page(const app_args *a)
     /* The response: headers, then the body up to close_notify. */
     mbedtls_sha256_context sha;
     mbedtls_sha256_init(&sha);
-    mbedtls_sha256_starts_ret(&sha, 0);
+    mbedtls_sha256_starts(&sha, 0);
     static const char end_of_head[] = "\r\n\r\n";
     size_t matched = 0, body_len = 0, total = 0;
     int in_body = 0, status_ok = 0;
@@ -127,12 +127,12 @@ static int fetch_page(const app_args *a)
             in_body = matched == 4;
         }
         if (in_body && i < (size_t)rc) {
-            mbedtls_sha256_update_ret(&sha, buf + i, (size_t)rc - i);
+            mbedtls_sha256_update(&sha, buf + i, (size_t)rc - i);
             body_len += (size_t)rc - i;
         }
     }
     unsigned char digest[32];
-    mbedtls_sha256_finish_ret(&sha, digest);
+    mbedtls_sha256_finish(&sha, digest);
     mbedtls_sha256_free(&sha);
     if (rc < 0) {
         board_printf("[2] read failed: %s (%d)\n", iotls_err_name(rc), rc);
