@@ -24,7 +24,7 @@
  * Constant time: no branch and no memory index depends on a coordinate
  * (field operations, loads, and the special cases of the addition use
  * masks; see ecp_alt_field.h), so the secret scalar of ECDH and signing
- * reaches no branch here (tests/curve/ct_check.c, under valgrind).
+ * reaches no branch here (tests/curve/curve_ct.c, under valgrind).
  *
  * Ported from the Mbed TLS 2.28 version: 3.6 keeps the hooks' names and
  * prototypes but makes the fields of mbedtls_mpi and mbedtls_ecp_point

@@ -2,7 +2,7 @@
 # Runs the differential program of the stock build and of each build
 # under test, and requires identical output (one line per case).
 if(NOT DEFINED ROUNDS)
-  set(ROUNDS 40)
+  set(ROUNDS 25)
 endif()
 execute_process(COMMAND ${STOCK} ${ROUNDS} OUTPUT_FILE ${OUT}.stock.txt
                 ERROR_VARIABLE err RESULT_VARIABLE rc)

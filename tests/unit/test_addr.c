@@ -7,7 +7,7 @@
 #include "check.h"
 #include "certgen.h"
 #include "iotls/iotls.h"
-#include "engine.h" /* iotls_x509_match_ip: private since the API lost its Mbed TLS types */
+#include "conn/engine.h" /* iotls_x509_match_ip: private since the API lost its Mbed TLS types */
 #include "iotls_internal.h"
 
 static int parses(const char *s)

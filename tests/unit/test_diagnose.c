@@ -15,7 +15,7 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 #include "certgen.h"
 #include "check.h"

@@ -8,7 +8,7 @@
 
 #include "mbedtls/ssl.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 /* TLS 1.3 acknowledges our SNI with an empty server_name extension in
  * EncryptedExtensions (RFC 6066 section 3, RFC 8446 4.3.1). */

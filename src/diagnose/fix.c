@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "diagnose_int.h"
+#include "diagnose/fix.h"
 
 #define FIX(field, ...) snprintf(d->field, sizeof(d->field), __VA_ARGS__)
 
@@ -282,4 +282,21 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         d->fix_server[0] = '\0';
         break;
     }
+}
+
+void iotls_diag_conclude(iotls_diag_ctx *x, iotls_cause cause, iotls_certainty certainty)
+{
+    iotls_diagnosis *d = x->d;
+    if (d->n_candidates > 0)
+        cause = d->candidates[0].cause;
+    d->cause = cause;
+    if (cause == IOTLS_CAUSE_UNKNOWN)
+        d->certainty = IOTLS_DIAG_UNEXPLAINED;
+    else
+        d->certainty = d->n_candidates > 1 ? IOTLS_DIAG_AMBIGUOUS : certainty;
+    if (d->summary[0] == '\0' && d->n_candidates > 0)
+        iotls_diag_summary(x, "%s", d->candidates[0].why);
+    if (d->fix_tool[0] == '\0' && d->fix_device[0] == '\0')
+        iotls_diag_fill_fix(x, cause);
+    snprintf(d->doc, sizeof(d->doc), "docs/causes/%s.md", iotls_cause_name(cause));
 }

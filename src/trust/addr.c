@@ -9,7 +9,7 @@
 
 #include "iotls/addr.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 static int is_digit(char ch)
 {

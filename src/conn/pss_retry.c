@@ -7,7 +7,7 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 /*
  * Mbed TLS 3.6.6 offers rsa_pss_rsae_* (TLS 1.3 needs them for RSA keys) in

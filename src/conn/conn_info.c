@@ -9,7 +9,7 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 const iotls_error *iotls_conn_error(const iotls_conn *c)
 {

@@ -15,7 +15,7 @@
 #include "mbedtls/asn1.h"
 #include "mbedtls/oid.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 static int lower(int ch)
 {

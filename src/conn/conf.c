@@ -7,7 +7,7 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/ssl_ciphersuites.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 /* TLS 1.3 first (every TLS 1.3 suite is AEAD with forward secrecy), then
  * TLS 1.2: ECDHE only, AEAD only, for ECDSA and RSA certificates;

@@ -22,8 +22,8 @@
 #include "mbedtls/x509.h"
 #include "mbedtls/x509_crt.h"
 
-#include "diagnose_int.h"
-#include "engine.h"
+#include "diagnose/rules.h"
+#include "conn/engine.h"
 
 #define BADCERT_TRUST (MBEDTLS_X509_BADCERT_NOT_TRUSTED)
 #define BADCERT_NAME (MBEDTLS_X509_BADCERT_CN_MISMATCH | IOTLS_BADCERT_IP_MISMATCH)

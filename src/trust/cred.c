@@ -12,7 +12,7 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 typedef struct cred_priv {
     mbedtls_x509_crt chain;

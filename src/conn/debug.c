@@ -13,7 +13,7 @@
 #endif
 #include "mbedtls/ssl.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 #if defined(MBEDTLS_DEBUG_C)
 static const char *base_name(const char *path)

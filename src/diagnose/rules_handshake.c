@@ -16,7 +16,7 @@
 
 #include "mbedtls/ssl.h"
 
-#include "diagnose_int.h"
+#include "diagnose/rules.h"
 #include "iotls/addr.h"
 #include "iotls/conn.h"
 

@@ -17,7 +17,7 @@
 #include "mbedtls/x509.h"
 #include "mbedtls/x509_crt.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 static const char begin_marker[] = "-----BEGIN CERTIFICATE-----";
 static const char end_marker[] = "-----END CERTIFICATE-----";

@@ -10,7 +10,7 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 /* Largest record the input buffer can take, before and after encryption
  * (Mbed TLS's MBEDTLS_SSL_IN_PAYLOAD_LEN sits in a private header now;

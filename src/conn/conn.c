@@ -14,7 +14,7 @@
 #include "mbedtls/x509_crt.h"
 #include "psa/crypto.h"
 
-#include "engine.h"
+#include "conn/engine.h"
 
 /* Certificates: no SHA-1 or MD5 signatures, RSA keys of 2048 bits or more,
  * EC keys on the NIST curves only. */

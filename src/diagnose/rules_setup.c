@@ -11,7 +11,7 @@
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/ssl.h"
 
-#include "diagnose_int.h"
+#include "diagnose/rules.h"
 
 static void buffer_evidence(iotls_diag_ctx *x)
 {

@@ -1,10 +1,11 @@
 /*
- * Private to the diagnosis files (src/diagnose*.c): the context the rules
- * share, the helpers that append evidence, and one entry point per family
- * of causes. Each family returns 1 when it concluded, 0 to let the next try.
+ * Diagnosis, bottom layer (evidence.c): the context the rules share, the
+ * appenders that write evidence, and the facts read off an iotls_error.
+ * The diagnosis goes one way: rules (rules.h) -> conclusion and fix text
+ * (fix.h) -> evidence (this file). Nothing here knows a cause's fix.
  */
-#ifndef IOTLS_DIAGNOSE_INT_H
-#define IOTLS_DIAGNOSE_INT_H
+#ifndef IOTLS_DIAG_EVIDENCE_H
+#define IOTLS_DIAG_EVIDENCE_H
 
 #include <stdarg.h>
 
@@ -31,26 +32,6 @@ void iotls_diag_add_note(iotls_diag_ctx *x, const char *fmt, ...) IOTLS_DIAG_PRI
 void iotls_diag_add_candidate(iotls_diag_ctx *x, iotls_cause c, const char *fmt, ...)
     IOTLS_DIAG_PRINTF(3, 4);
 void iotls_diag_summary(iotls_diag_ctx *x, const char *fmt, ...) IOTLS_DIAG_PRINTF(2, 3);
-
-/*
- * Settle the diagnosis: with candidates, the first one is the cause
- * (AMBIGUOUS if there are several, else `certainty`); without, `cause`.
- * Fills the fixes of the cause unless a rule already did.
- */
-void iotls_diag_conclude(iotls_diag_ctx *x, iotls_cause cause, iotls_certainty certainty);
-
-/* The default fixes of a cause (src/diagnose_fix.c), for this context. */
-void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c);
-
-/* Families. */
-int iotls_diag_setup(iotls_diag_ctx *x);     /* memory, entropy, trust store */
-int iotls_diag_network(iotls_diag_ctx *x);   /* dns, connect, read, write */
-int iotls_diag_handshake(iotls_diag_ctx *x); /* what the server answered */
-int iotls_diag_cert(iotls_diag_ctx *x);      /* verify flags and the chain */
-
-/* Notes that hold whatever the cause: trust store issues, a narrow offer,
- * an SNI other than the host, a clock before the build date. */
-void iotls_diag_side_notes(iotls_diag_ctx *x);
 
 /* Shared facts. */
 int iotls_diag_streq_nocase(const char *a, const char *b);
@@ -87,4 +68,4 @@ const char *iotls_diag_suite_text(uint16_t id, char *buf, size_t len);
 const char *iotls_diag_group_text(uint16_t id, char *buf, size_t len);
 const char *iotls_diag_hs_label(uint8_t type); /* handshake message type */
 
-#endif /* IOTLS_DIAGNOSE_INT_H */
+#endif /* IOTLS_DIAG_EVIDENCE_H */

@@ -1,6 +1,7 @@
 /*
- * Diagnosis: what the ClientHello offered, judged against what public
- * servers accept, and the side notes that hold whatever the cause.
+ * Diagnosis, bottom layer: the facts the rules read and the appenders they
+ * write evidence with. Knows no cause and no fix text (those are the layers
+ * above: rules -> fix.h -> evidence.h).
  *
  * "Accepted by public servers" means ECDHE (or TLS 1.3) with an AEAD cipher,
  * for both ECDSA and RSA certificates: an offer that covers only one
@@ -10,8 +11,121 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diagnose_int.h"
+#include "mbedtls/asn1.h"
+#include "mbedtls/bignum.h"
+#include "mbedtls/cipher.h"
+#include "mbedtls/ecp.h"
+#include "mbedtls/md.h"
+#include "mbedtls/pk.h"
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509.h"
+
+#include "diagnose/evidence.h"
 #include "iotls/conn.h"
+
+void iotls_diag_time_text(int64_t t, char *buf, size_t len)
+{
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    int64_t secs = t - days * 86400, z, era, doe, yoe, y, doy, mp;
+    unsigned d, m;
+    /* civil_from_days, the inverse of days_from_civil */
+    z = days + 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+    m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+    y += m <= 2;
+    snprintf(buf, len, "%04lld-%02u-%02u %02u:%02u:%02u UTC", (long long)y, m, d,
+             (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+}
+
+int iotls_diag_streq_nocase(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char ca = *a, cb = *b;
+        if (ca >= 'A' && ca <= 'Z')
+            ca = (char)(ca - 'A' + 'a');
+        if (cb >= 'A' && cb <= 'Z')
+            cb = (char)(cb - 'A' + 'a');
+        if (ca != cb)
+            return 0;
+        if (ca == '\0')
+            return 1;
+    }
+}
+
+int iotls_diag_sni_differs(const iotls_diag_ctx *x)
+{
+    return x->sni != NULL && x->host[0] != '\0' && !iotls_diag_streq_nocase(x->sni, x->host);
+}
+
+int iotls_diag_clock_bad(const iotls_diag_ctx *x)
+{
+    /* Without a build date, anything before 2020 is still obviously wrong. */
+    int64_t floor = x->in->build_time > 0 ? x->in->build_time - 86400 : 1577836800;
+    return x->e->wall_time < 0 || x->e->wall_time < floor;
+}
+
+static void vline(char *dst, const char *fmt, va_list ap)
+{
+    vsnprintf(dst, IOTLS_DIAG_LINE, fmt, ap);
+}
+
+void iotls_diag_add_evidence(iotls_diag_ctx *x, const char *fmt, ...)
+{
+    va_list ap;
+    if (x->d->n_evidence >= IOTLS_DIAG_MAX_EVIDENCE)
+        return;
+    va_start(ap, fmt);
+    vline(x->d->evidence[x->d->n_evidence++], fmt, ap);
+    va_end(ap);
+}
+
+void iotls_diag_add_note(iotls_diag_ctx *x, const char *fmt, ...)
+{
+    va_list ap;
+    if (x->d->n_notes >= IOTLS_DIAG_MAX_NOTES)
+        return;
+    va_start(ap, fmt);
+    vline(x->d->notes[x->d->n_notes++], fmt, ap);
+    va_end(ap);
+}
+
+void iotls_diag_add_candidate(iotls_diag_ctx *x, iotls_cause c, const char *fmt, ...)
+{
+    va_list ap;
+    iotls_diag_candidate *k;
+    if (x->d->n_candidates >= IOTLS_DIAG_MAX_CANDIDATES)
+        return;
+    k = &x->d->candidates[x->d->n_candidates++];
+    k->cause = c;
+    va_start(ap, fmt);
+    vline(k->why, fmt, ap);
+    va_end(ap);
+}
+
+void iotls_diag_summary(iotls_diag_ctx *x, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(x->d->summary, fmt, ap);
+    va_end(ap);
+}
+
+int iotls_diag_mbedtls_alloc(int code)
+{
+    /* Mbed TLS error codes mix a high part (module) and a low part. */
+    unsigned m = 0u - (unsigned)code; /* no signed negation: code may be INT_MIN */
+    int lo = -(int)(m & 0x7Fu), hi = -(int)(m & 0xFF80u);
+    return code == MBEDTLS_ERR_SSL_ALLOC_FAILED || hi == MBEDTLS_ERR_X509_ALLOC_FAILED ||
+           hi == MBEDTLS_ERR_PK_ALLOC_FAILED || hi == MBEDTLS_ERR_ECP_ALLOC_FAILED ||
+           hi == MBEDTLS_ERR_CIPHER_ALLOC_FAILED || hi == MBEDTLS_ERR_MD_ALLOC_FAILED ||
+           lo == MBEDTLS_ERR_MPI_ALLOC_FAILED || lo == MBEDTLS_ERR_ASN1_ALLOC_FAILED;
+}
 
 enum suite_kind { K_OTHER, K_ECDSA, K_RSA, K_ANY, K_STATIC_ECDH, K_PSK };
 
@@ -170,83 +284,6 @@ const char *iotls_diag_hs_label(uint8_t type)
     case 20: return "Finished";
     case 22: return "CertificateStatus";
     default: return "unknown";
-    }
-}
-
-static int is_cause_or_candidate(const iotls_diagnosis *d, iotls_cause c)
-{
-    unsigned i;
-    if (d->cause == c)
-        return 1;
-    for (i = 0; i < d->n_candidates; i++)
-        if (d->candidates[i].cause == c)
-            return 1;
-    return 0;
-}
-
-static void trust_notes(iotls_diag_ctx *x)
-{
-    const iotls_trust *t = x->in->trust;
-    unsigned i;
-    if (t == NULL || t->skipped == 0 || x->d->cause == IOTLS_CAUSE_CA_LOAD_ERROR)
-        return;
-    /* The trust causes already give the counts as evidence. */
-    if (x->d->cause != IOTLS_CAUSE_UNKNOWN_CA && x->d->cause != IOTLS_CAUSE_INCOMPLETE_CHAIN &&
-        x->d->cause != IOTLS_CAUSE_SELF_SIGNED)
-        iotls_diag_add_note(x, "trust store %s: %u certificate(s) loaded, %u skipped",
-                            t->origin[0] ? t->origin : "(unnamed)", (unsigned)t->loaded,
-                            (unsigned)t->skipped);
-    for (i = 0; i < t->n_issues && i < 2; i++) {
-        const iotls_trust_issue *s = &t->issues[i];
-        iotls_diag_add_note(x, "skipped: certificate #%u of %s (line %u): %s (-0x%04x)%s%s%s",
-                            (unsigned)s->index, s->source, (unsigned)s->line,
-                            iotls_trust_reason(s->mbedtls_code), (0u - (unsigned)s->mbedtls_code),
-                            s->subject[0] ? ", subject \"" : "", s->subject,
-                            s->subject[0] ? "\"" : "");
-    }
-}
-
-void iotls_diag_side_notes(iotls_diag_ctx *x)
-{
-    iotls_diagnosis *d = x->d;
-    iotls_diag_offer o;
-    char when[40], built[40];
-
-    trust_notes(x);
-
-    iotls_diag_offer_judge(x->e, &o);
-    if (o.known && o.narrow_suites && !is_cause_or_candidate(d, IOTLS_CAUSE_NO_SHARED_CIPHER))
-        iotls_diag_add_note(x,
-                            "narrow offer: %d suite(s) for ECDSA certificates and %d for RSA "
-                            "among the ECDHE-AEAD suites servers accept; %d static-ECDH/PSK "
-                            "suite(s) servers do not accept",
-                            o.modern_ecdsa, o.modern_rsa, o.legacy);
-    if (o.known && (o.single_group || !o.has_common_group) &&
-        !is_cause_or_candidate(d, IOTLS_CAUSE_NO_SHARED_GROUP)) {
-        char g[160];
-        iotls_diag_list_text(x->e->wire.client_hello.groups, x->e->wire.client_hello.n_groups,
-                             x->e->wire.client_hello.n_groups, iotls_diag_group_text, g, sizeof(g));
-        iotls_diag_add_note(
-            x, "narrow offer: groups %s only; offer x25519, secp256r1 and secp384r1", g);
-    }
-    if (iotls_diag_sni_differs(x) && !is_cause_or_candidate(d, IOTLS_CAUSE_SNI_REJECTED) &&
-        d->cause != IOTLS_CAUSE_HOSTNAME_MISMATCH)
-        iotls_diag_add_note(x, "ClientHello SNI \"%s\" differs from the dialed host \"%s\"", x->sni,
-                            x->host);
-    if (x->e->wall_time >= 0 && iotls_diag_clock_bad(x) && d->cause != IOTLS_CAUSE_CLOCK_NOT_SET) {
-        iotls_diag_time_text(x->e->wall_time, when, sizeof(when));
-        if (x->in->build_time > 0) {
-            iotls_diag_time_text(x->in->build_time, built, sizeof(built));
-            iotls_diag_add_note(x,
-                                "the local clock (%s) is before the build date (%s): set it "
-                                "(SNTP) before checking certificates",
-                                when, built);
-        } else {
-            iotls_diag_add_note(x,
-                                "the local clock (%s) is obviously wrong: set it (SNTP) before "
-                                "checking certificates",
-                                when);
-        }
     }
 }
 

@@ -1,0 +1,20 @@
+/*
+ * Diagnosis, middle layer (fix.c): settling a conclusion and the default
+ * fixes of each cause. Reads evidence.h; the rules sit above it.
+ */
+#ifndef IOTLS_DIAG_FIX_H
+#define IOTLS_DIAG_FIX_H
+
+#include "diagnose/evidence.h"
+
+/*
+ * Settle the diagnosis: with candidates, the first one is the cause
+ * (AMBIGUOUS if there are several, else `certainty`); without, `cause`.
+ * Fills the fixes of the cause unless a rule already did.
+ */
+void iotls_diag_conclude(iotls_diag_ctx *x, iotls_cause cause, iotls_certainty certainty);
+
+/* The default fixes of a cause (src/diagnose_fix.c), for this context. */
+void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c);
+
+#endif /* IOTLS_DIAG_FIX_H */
