@@ -68,6 +68,15 @@
 #define IOTLS_EV_FIRST_BYTES 48
 #endif
 
+/* 1: a diagnosis carries its words (summary, evidence, fixes, notes), as
+ * on the host. 0: it carries the cause id, the certainty and the
+ * candidates' ids only, and every text of src/diagnose/ is compiled out:
+ * the lean device build, whose words live on the host (the cause id names
+ * docs/causes/<id>.md; `iotls diagnose` explains it). */
+#ifndef IOTLS_DIAG_TEXT
+#define IOTLS_DIAG_TEXT 1
+#endif
+
 /* Compile-time checks of impossible combinations. */
 #if IOTLS_MAX_ADDRS < 1
 #error "IOTLS_MAX_ADDRS must be at least 1"

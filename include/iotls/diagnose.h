@@ -45,9 +45,14 @@ extern "C" {
 #define IOTLS_DIAG_MAX_NOTES 6
 #endif
 #ifndef IOTLS_DIAG_LINE
+#if IOTLS_DIAG_TEXT
 #define IOTLS_DIAG_LINE 240
+#else
+#define IOTLS_DIAG_LINE 1   /* no words: every line stays "" */
 #endif
-#if IOTLS_DIAG_MAX_EVIDENCE < 4 || IOTLS_DIAG_MAX_CANDIDATES < 2 || IOTLS_DIAG_LINE < 80
+#endif
+#if IOTLS_DIAG_MAX_EVIDENCE < 4 || IOTLS_DIAG_MAX_CANDIDATES < 2 || \
+    (IOTLS_DIAG_TEXT && IOTLS_DIAG_LINE < 80)
 #error "diagnosis buffers too small to be useful"
 #endif
 

@@ -23,6 +23,7 @@
 #include "diagnose/evidence.h"
 #include "iotls/conn.h"
 
+#if IOTLS_DIAG_TEXT
 void iotls_diag_time_text(int64_t t, char *buf, size_t len)
 {
     int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
@@ -42,6 +43,7 @@ void iotls_diag_time_text(int64_t t, char *buf, size_t len)
     snprintf(buf, len, "%04lld-%02u-%02u %02u:%02u:%02u UTC", (long long)y, m, d,
              (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
 }
+#endif
 
 int iotls_diag_streq_nocase(const char *a, const char *b)
 {
@@ -70,6 +72,13 @@ int iotls_diag_clock_bad(const iotls_diag_ctx *x)
     return x->e->wall_time < 0 || x->e->wall_time < floor;
 }
 
+void iotls_diag_add_candidate_id(iotls_diag_ctx *x, iotls_cause c)
+{
+    if (x->d->n_candidates < IOTLS_DIAG_MAX_CANDIDATES)
+        x->d->candidates[x->d->n_candidates++].cause = c;
+}
+
+#if IOTLS_DIAG_TEXT
 static void vline(char *dst, const char *fmt, va_list ap)
 {
     vsnprintf(dst, IOTLS_DIAG_LINE, fmt, ap);
@@ -98,13 +107,12 @@ void iotls_diag_add_note(iotls_diag_ctx *x, const char *fmt, ...)
 void iotls_diag_add_candidate(iotls_diag_ctx *x, iotls_cause c, const char *fmt, ...)
 {
     va_list ap;
-    iotls_diag_candidate *k;
-    if (x->d->n_candidates >= IOTLS_DIAG_MAX_CANDIDATES)
+    unsigned n = x->d->n_candidates;
+    iotls_diag_add_candidate_id(x, c);
+    if (x->d->n_candidates == n)
         return;
-    k = &x->d->candidates[x->d->n_candidates++];
-    k->cause = c;
     va_start(ap, fmt);
-    vline(k->why, fmt, ap);
+    vline(x->d->candidates[n].why, fmt, ap);
     va_end(ap);
 }
 
@@ -115,6 +123,7 @@ void iotls_diag_summary(iotls_diag_ctx *x, const char *fmt, ...)
     vline(x->d->summary, fmt, ap);
     va_end(ap);
 }
+#endif /* IOTLS_DIAG_TEXT */
 
 int iotls_diag_mbedtls_alloc(int code)
 {
@@ -208,6 +217,7 @@ void iotls_diag_offer_judge(const iotls_error *e, iotls_diag_offer *o)
             o->old_version = 0;
 }
 
+#if IOTLS_DIAG_TEXT
 const char *iotls_diag_suite_text(uint16_t id, char *buf, size_t len)
 {
     const char *n = iotls_suite_name(id);
@@ -266,6 +276,7 @@ void iotls_diag_list_text(const uint16_t *ids, size_t n, size_t total,
     if (n == 0)
         snprintf(buf, len, "none");
 }
+#endif
 
 const char *iotls_diag_hs_label(uint8_t type)
 {

@@ -8,12 +8,13 @@
 
 #include "diagnose/fix.h"
 
-#define FIX(field, ...) snprintf(d->field, sizeof(d->field), __VA_ARGS__)
+#define FIX(field, ...) IOTLS_DIAG_FIX(x, field, __VA_ARGS__)
 
 void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
 {
     iotls_diagnosis *d = x->d;
     const char *h = x->host;
+    (void)h; /* unused when IOTLS_DIAG_TEXT is 0 */
     switch (c) {
     case IOTLS_CAUSE_SNI_REJECTED:
         if (iotls_diag_sni_differs(x)) {

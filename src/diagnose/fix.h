@@ -5,7 +5,17 @@
 #ifndef IOTLS_DIAG_FIX_H
 #define IOTLS_DIAG_FIX_H
 
+#include <stdio.h>
+
 #include "diagnose/evidence.h"
+
+/* Write one of the diagnosis' fix lines (fix_tool, fix_device, fix_server);
+ * nothing without IOTLS_DIAG_TEXT. */
+#if IOTLS_DIAG_TEXT
+#define IOTLS_DIAG_FIX(x, field, ...) snprintf((x)->d->field, sizeof((x)->d->field), __VA_ARGS__)
+#else
+#define IOTLS_DIAG_FIX(x, field, ...) iotls_diag_drop((x), __VA_ARGS__)
+#endif
 
 /*
  * Settle the diagnosis: with candidates, the first one is the cause

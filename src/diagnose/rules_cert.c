@@ -183,7 +183,7 @@ static int clock_rule(iotls_diag_ctx *x)
 static int name_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
 {
     const iotls_error *e = x->e;
-    char names[IOTLS_DIAG_LINE - 60];
+    char names[IOTLS_DIAG_SCRATCH - 60];
     int covers_host = 0;
     if ((e->verify_flags & BADCERT_NAME) == 0)
         return 0;

@@ -85,7 +85,7 @@ static void ev_sni(iotls_diag_ctx *x)
 static void ev_offer(iotls_diag_ctx *x)
 {
     const iotls_hello *h = &x->e->wire.client_hello;
-    char list[IOTLS_DIAG_LINE - 40];
+    char list[IOTLS_DIAG_SCRATCH - 40];
     if (!x->e->wire.client_hello_seen)
         return;
     iotls_diag_list_text(h->suites, h->n_suites, h->total_suites, iotls_diag_suite_text, list,
@@ -360,14 +360,14 @@ static int protocol_version(iotls_diag_ctx *x)
                                "the server answered in a %s record: it most likely speaks "
                                "only %s, and iotls requires TLS 1.2 or later",
                                version_text(v), version_text(v));
-        snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
+        IOTLS_DIAG_FIX(x, fix_tool,
                  "none on purpose: TLS 1.0/1.1 are broken; the server must enable TLS 1.2");
-        snprintf(x->d->fix_device, sizeof(x->d->fix_device),
+        IOTLS_DIAG_FIX(x, fix_device,
                  "upgrade the server; Mbed TLS 3.6 has no TLS 1.0/1.1 to fall back to "
                  "(mbedtls_ssl_conf_min_tls_version() takes MBEDTLS_SSL_VERSION_TLS1_2 at "
                  "least)");
         (void)v;
-        snprintf(x->d->fix_server, sizeof(x->d->fix_server),
+        IOTLS_DIAG_FIX(x, fix_server,
                  "enable TLS 1.2 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
         iotls_diag_conclude(x, IOTLS_CAUSE_PROTOCOL_VERSION,
                             old_server ? IOTLS_DIAG_CERTAIN : IOTLS_DIAG_LIKELY);
@@ -379,11 +379,11 @@ static int protocol_version(iotls_diag_ctx *x)
         iotls_diag_summary(x,
                            "the server refused a ClientHello offering TLS 1.3 and TLS 1.2: it is "
                            "most likely intolerant of TLS 1.3 ClientHellos");
-        snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
+        IOTLS_DIAG_FIX(x, fix_tool,
                  "--tls-max 1.2; confirm with `iotls diagnose %s`", x->host);
-        snprintf(x->d->fix_device, sizeof(x->d->fix_device),
+        IOTLS_DIAG_FIX(x, fix_device,
                  "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2);");
-        snprintf(x->d->fix_server, sizeof(x->d->fix_server),
+        IOTLS_DIAG_FIX(x, fix_server,
                  "upgrade the server: a TLS 1.2 server must ignore TLS 1.3's supported_versions "
                  "and key_share (RFC 8446 appendix D)");
         iotls_diag_conclude(x, IOTLS_CAUSE_PROTOCOL_VERSION, IOTLS_DIAG_LIKELY);
@@ -391,23 +391,23 @@ static int protocol_version(iotls_diag_ctx *x)
     } else if (e->wire.client_hello_seen && offered_max(ch) >= 0x0304 && !offers(ch, 0x0303)) {
         iotls_diag_summary(x, "the client offered only TLS 1.3 and the server does not speak it: "
                               "it most likely speaks only TLS 1.2");
-        snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
+        IOTLS_DIAG_FIX(x, fix_tool,
                  "drop --tlsv1.3 (iotls offers TLS 1.3 and TLS 1.2 by default)");
-        snprintf(x->d->fix_device, sizeof(x->d->fix_device),
+        IOTLS_DIAG_FIX(x, fix_device,
                  "mbedtls_ssl_conf_min_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2);");
-        snprintf(x->d->fix_server, sizeof(x->d->fix_server),
+        IOTLS_DIAG_FIX(x, fix_server,
                  "enable TLS 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
     } else if (e->wire.client_hello_seen && offered_max(ch) == 0x0303) {
         iotls_diag_summary(x,
                            "the server accepts no version the client offered (up to %s): it "
                            "most likely requires TLS 1.3",
                            version_text(offered_max(ch)));
-        snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
+        IOTLS_DIAG_FIX(x, fix_tool,
                  "offer TLS 1.3 (drop --tls-max 1.2); confirm with `iotls diagnose %s`", x->host);
-        snprintf(x->d->fix_device, sizeof(x->d->fix_device),
+        IOTLS_DIAG_FIX(x, fix_device,
                  "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_3); with "
                  "MBEDTLS_SSL_PROTO_TLS1_3 and psa_crypto_init() before the handshake");
-        snprintf(x->d->fix_server, sizeof(x->d->fix_server),
+        IOTLS_DIAG_FIX(x, fix_server,
                  "enable TLS 1.2 alongside TLS 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
     } else {
         iotls_diag_summary(x, "client and server have no TLS version in common");
@@ -692,12 +692,12 @@ static int tls12_pss(iotls_diag_ctx *x)
     iotls_diag_summary(x, "the TLS 1.2 server signed with %s, which Mbed TLS 3.6 offers for "
                           "TLS 1.3 but refuses in TLS 1.2",
                        iotls_sig_alg_name(sa));
-    snprintf(x->d->fix_tool, sizeof(x->d->fix_tool),
+    IOTLS_DIAG_FIX(x, fix_tool,
              "--tls-max 1.2 (then RSA-PSS is not offered and the server signs with PKCS#1)");
-    snprintf(x->d->fix_device, sizeof(x->d->fix_device),
+    IOTLS_DIAG_FIX(x, fix_device,
              "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2); for this "
              "server, or mbedtls_ssl_conf_sig_algs() without MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_*");
-    snprintf(x->d->fix_server, sizeof(x->d->fix_server),
+    IOTLS_DIAG_FIX(x, fix_server,
              "enable TLS 1.3, or let the client's signature algorithm order decide "
              "(OpenSSL: no ServerPreference)");
     iotls_diag_conclude(x, IOTLS_CAUSE_NO_SHARED_SIGNATURE_ALGORITHM, IOTLS_DIAG_LIKELY);
