@@ -6,7 +6,7 @@ semihosting command line (the CA as a host file path).
 
 Asserts the exit status and the console: the vendor example's SNI fails
 with fatal alert 40 and iotls explains it (with --lean, firmware-lean.elf:
-the explanation line and the evidence, no diagnosis text); iotls's defaults fetch the page
+the explanation line, the evidence and the cause id, no diagnosis text); iotls's defaults fetch the page
 over TLS 1.3 and its digest matches."""
 import os
 import re
@@ -57,6 +57,9 @@ def main():
         if args.lean:
             if re.search(r"^diagnosis:", console, re.M):
                 failures.append("the lean image printed diagnosis text")
+            # The text-free diagnosis (IOTLS_DIAG_TEXT 0) still names the cause.
+            expect(r"cause: sni_rejected \(\w+\), see docs/causes/sni_rejected\.md",
+                   "the lean image's cause id")
         else:
             expect(r"diagnosis: .*sni_rejected", "iotls's diagnosis naming the rejected SNI")
         # The server (Python ssl, OpenSSL 3) speaks TLS 1.2 and 1.3: iotls's
