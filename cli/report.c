@@ -290,6 +290,11 @@ static void json_wire(iotls_cli_json *j, const iotls_cli_result *r)
     else
         iotls_cli_json_null(j, "client_certs_sent");
     iotls_cli_json_bool(j, "cert_verify_sent", w->cert_verify_sent);
+    if (w->hrr_seen)
+        iotls_cli_json_str(j, "hello_retry_group", iotls_group_name(w->hrr_group));
+    else
+        iotls_cli_json_null(j, "hello_retry_group");
+    iotls_cli_json_bool(j, "tls12_pss_retry", w->tls12_pss_retry);
     iotls_cli_json_arr_begin(j, "handshake_messages");
     for (int i = 0; i < w->n_hs_msgs && i < IOTLS_EV_MAX_HS_MSGS; i++)
         iotls_cli_json_str(j, NULL, iotls_cli_hs_msg_name(w->hs_msgs[i]));
@@ -463,6 +468,14 @@ void iotls_cli_report_connection(const iotls_cli_result *r, FILE *out)
                 iotls_sig_alg_name(sa) ? iotls_sig_alg_name(sa) : "unnamed", sa);
     else
         fprintf(out, "  sig scheme   (unknown)\n");
+    if (iotls_conn_error(c)->wire.hrr_seen)
+        fprintf(out, "  hello retry  the server asked for a %s key share\n",
+                iotls_group_name(iotls_conn_error(c)->wire.hrr_group)
+                    ? iotls_group_name(iotls_conn_error(c)->wire.hrr_group)
+                    : "(unnamed)");
+    if (iotls_conn_error(c)->wire.tls12_pss_retry)
+        fprintf(out, "  note         connected on a second try offering TLS 1.2 only: Mbed TLS "
+                     "3.6.6 refuses a TLS 1.2 RSA-PSS signature when TLS 1.3 is offered too\n");
     fprintf(out, "  ALPN         %s\n", alpn ? alpn : "(none)");
     if (sni)
         fprintf(out, "  SNI sent     %s\n", sni);

@@ -64,7 +64,8 @@ const char *iotls_cli_usage(void)
 "   0  success (an HTTP status like 404 is still a successful transfer)\n"
 "   1  internal error: out of memory, no entropy\n"
 "   2  usage: unknown option, malformed URL, --resolve or port, host name too long,\n"
-"      unknown or empty --ciphers, --tls13-ciphers or --curves item\n"
+"      unknown or empty --ciphers, --tls13-ciphers or --curves item, a --tls-max\n"
+"      other than 1.2 or 1.3\n"
 "   3  local setup: CA file or directory missing, unreadable or without any\n"
 "      usable certificate; client certificate or key unreadable, encrypted\n"
 "      without --pass, or not a pair; output file cannot be written\n"
@@ -78,7 +79,7 @@ const char *iotls_cli_usage(void)
 "  11  HTTP: not an HTTP response, malformed response, or a body cut short\n"
 "  12  diagnose: the failure was reproduced but no single change made it work\n"
 "      (cause not confirmed); diagnose exits 0 when your settings work, and the\n"
-"      failure's own code (3-11) when the cause is confirmed or needs no retry\n";
+"      failure's own code (1, 3-11) when the cause is confirmed or needs no retry\n";
 }
 
 void iotls_cli_print_version(void)

@@ -12,7 +12,7 @@
 #define IOTLS_TRUST_MAX_ISSUES 2
 
 /* Bytes of each hello the record tap keeps for the error evidence
- * (src/wiretap.c; default 512). The device's TLS 1.3 + 1.2 ClientHello is
+ * (src/wire/wiretap.c; default 512). The device's TLS 1.3 + 1.2 ClientHello is
  * about 197 bytes plus the host name: for names up to about 30 characters
  * 192 keeps the version, random, suites, SNI, ALPN, supported_versions,
  * key_share and supported_groups, and cuts the tail of signature_algorithms and the TLS 1.2 extensions

@@ -25,7 +25,8 @@
  *    TLS 1.3 suites AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305; TLS 1.2
  *    ECDHE with AES-GCM or ChaCha20-Poly1305; ECDSA or RSA certificates;
  *    groups x25519, secp256r1, secp384r1 in that order; signature schemes
- *    ECDSA, RSA-PSS and (for certificates) RSA PKCS#1, SHA-256 or better.
+ *    ECDSA, RSA PKCS#1 then RSA-PSS (PKCS#1 first: see src/conn/pss_retry.c),
+ *    SHA-256 or better.
  *  - Every list is IANA code points (uint16_t), every version an
  *    iotls_version: no Mbed TLS type or header in this API. Experts reach
  *    the engine through iotls_conn_mbedtls_ssl().
@@ -109,14 +110,14 @@ typedef struct iotls_timings {
 } iotls_timings;
 
 /* The Mbed TLS contexts of a connection: private, allocated by
- * iotls_conn_setup() (src/engine.h). */
+ * iotls_conn_setup() (src/conn/engine.h). */
 typedef struct iotls_engine iotls_engine;
 
 typedef struct iotls_conn {
     const iotls_conf *conf;
     iotls_engine *eng;         /* private: SSL context, config, RNG */
     iotls_port_sock *sock;
-    int state;                 /* private: see src/conn.c */
+    int state;                 /* private: see src/conn/conn.c */
     uint64_t t0_ms;            /* iotls_port_now_ms() at connect start */
     uint32_t alloc_fail_base;  /* private: iotls_port_alloc_failures() at setup */
     uint64_t deadline_ms;      /* current I/O deadline, 0 = none */
@@ -126,7 +127,7 @@ typedef struct iotls_conn {
     int last_sys_err;
     iotls_timings timings;
     iotls_error err;           /* sticky; also holds the wire evidence */
-    void *priv;                /* private: record tap, kept peer chain (src/conn.c) */
+    void *priv;                /* private: record tap, kept peer chain (src/conn/conn.c) */
 } iotls_conn;
 
 /* ---- configuration ---- */

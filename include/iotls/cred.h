@@ -46,6 +46,8 @@ void iotls_cred_free(iotls_cred *cred);
  *   IOTLS_ERR_CRED_KEY       the key does not parse (or needs a password)
  *   IOTLS_ERR_CRED_PASSWORD  the password is wrong
  *   IOTLS_ERR_CRED_MISMATCH  the key is not the certificate's
+ *   IOTLS_ERR_ENTROPY        the RNG (or PSA crypto) could not start: the key
+ *                            check signs with it
  *   IOTLS_ERR_ALLOC, IOTLS_ERR_USAGE
  * with the Mbed TLS code, when there is one, in *mbedtls_code (may be NULL).
  */

@@ -1,7 +1,7 @@
 /*
  * The hello probe: a ClientHello built by hand, without Mbed TLS, to learn
- * what a server would choose from offers Mbed TLS 2.28 cannot make (TLS 1.3,
- * x448, ffdhe groups, every IANA suite). The server's first answer is all
+ * what a server would choose from offers this build of Mbed TLS cannot make
+ * (x448, ffdhe groups, RSA-PSS in TLS 1.2, every IANA suite). The server's first answer is all
  * it needs: a ServerHello (version, suite, key share group), a
  * HelloRetryRequest (the group the server wants), an alert, or bytes that
  * are not TLS. The probe never completes a handshake: its x25519 "public

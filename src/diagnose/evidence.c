@@ -257,23 +257,25 @@ const char *iotls_diag_group_text(uint16_t id, char *buf, size_t len)
 void iotls_diag_list_text(const uint16_t *ids, size_t n, size_t total,
                           const char *(*name)(uint16_t, char *, size_t), char *buf, size_t len)
 {
+    /* Room kept for the " (+N more)" marker, so a cut list always says so. */
+    const size_t marker = 16;
     size_t i, used = 0;
     char one[80];
     if (len == 0)
         return;
     buf[0] = '\0';
     for (i = 0; i < n; i++) {
-        int r =
-            snprintf(buf + used, len - used, "%s%s", i ? ", " : "", name(ids[i], one, sizeof(one)));
-        if (r < 0 || (size_t)r >= len - used) {
+        size_t room = len - used > marker ? len - used - marker : 0;
+        int r = snprintf(buf + used, room, "%s%s", i ? ", " : "", name(ids[i], one, sizeof(one)));
+        if (r < 0 || (size_t)r >= room) {
             buf[used] = '\0';
             break;
         }
         used += (size_t)r;
     }
-    if (total > n && used + 24 < len)
-        snprintf(buf + used, len - used, " (+%u more)", (unsigned)(total - n));
-    if (n == 0)
+    if (total > i)
+        snprintf(buf + used, len - used, " (+%u more)", (unsigned)(total - i));
+    if (n == 0 && total == 0)
         snprintf(buf, len, "none");
 }
 #endif

@@ -24,7 +24,7 @@
  */
 void iotls_diag_conclude(iotls_diag_ctx *x, iotls_cause cause, iotls_certainty certainty);
 
-/* The default fixes of a cause (src/diagnose_fix.c), for this context. */
+/* The default fixes of a cause (src/diagnose/fix.c), for this context. */
 void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c);
 
 #endif /* IOTLS_DIAG_FIX_H */

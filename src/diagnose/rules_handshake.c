@@ -465,7 +465,13 @@ static int client_cert(iotls_diag_ctx *x)
         else
             iotls_diag_add_evidence(x, "no client certificate was configured, so an empty "
                                        "Certificate was sent");
-        iotls_diag_summary(x, "the server requires a client certificate and none was configured");
+        if (x->in->client_cert_configured)
+            iotls_diag_summary(x, "the server requires a client certificate and the configured "
+                                  "one does not fit its request (key type or signature "
+                                  "algorithms), so none was sent");
+        else
+            iotls_diag_summary(x, "the server requires a client certificate and none was "
+                                  "configured");
         iotls_diag_conclude(x, IOTLS_CAUSE_CLIENT_CERT_REQUIRED,
                             a == 116 ? IOTLS_DIAG_CERTAIN : IOTLS_DIAG_LIKELY);
         return 1;
