@@ -62,6 +62,27 @@
 #define MBEDTLS_ECP_DP_BP384R1_ENABLED
 #define MBEDTLS_ECP_DP_BP512R1_ENABLED
 #define MBEDTLS_ECP_NIST_OPTIM
+/* P-256, P-384 and Curve25519 point arithmetic on fixed-size field elements
+ * (firmware/mbedtls_alt/ecp_alt.c, the device's, proven against Mbed TLS's
+ * own code by tests/curve: differential, Wycheproof, constant time under
+ * valgrind) instead of heap-allocated big numbers and a constant-time
+ * binary GCD per inversion. The main build compiles ecp_alt.c into the
+ * library and sets IOTLS_HOST_ECP_ALT; a build of this config without it
+ * (the fuzz targets) keeps the generic code. No MBEDTLS_ECP_NO_FALLBACK:
+ * the other groups (P-521, brainpool, Curve448) use the generic code.
+ * Full ECDSA handshake: 54 M -> 39 M instructions (docs/bench.md). */
+#if defined(IOTLS_HOST_ECP_ALT)
+#define MBEDTLS_ECP_INTERNAL_ALT
+#define MBEDTLS_ECP_DOUBLE_JAC_ALT
+#define MBEDTLS_ECP_ADD_MIXED_ALT
+#define MBEDTLS_ECP_NORMALIZE_JAC_ALT
+#define MBEDTLS_ECP_NORMALIZE_JAC_MANY_ALT
+#define MBEDTLS_ECP_DOUBLE_ADD_MXZ_ALT
+#define MBEDTLS_ECP_NORMALIZE_MXZ_ALT
+#endif
+/* MBEDTLS_ECP_WINDOW_SIZE stays at its default (4): the comb picks w = 4
+ * for P-256 points other than G by itself, and G uses the static table of
+ * MBEDTLS_ECP_FIXED_POINT_OPTIM (default 1), whose size is fixed. */
 #define MBEDTLS_ECDH_C
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_ECDSA_DETERMINISTIC

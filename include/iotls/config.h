@@ -41,6 +41,13 @@
 #define IOTLS_MAX_HOSTNAME 253
 #endif
 
+/* Longest cipher suite list a conf may carry (iotls_conf_set_ciphersuites;
+ * the defaults are 9). Each connection keeps it as Mbed TLS's int list:
+ * 4 bytes of heap per entry. */
+#ifndef IOTLS_MAX_SUITES
+#define IOTLS_MAX_SUITES 64
+#endif
+
 /* Rejected certificates remembered, in detail, per trust store (all of them
  * are counted). */
 #ifndef IOTLS_TRUST_MAX_ISSUES
@@ -80,6 +87,9 @@
 /* Compile-time checks of impossible combinations. */
 #if IOTLS_MAX_ADDRS < 1
 #error "IOTLS_MAX_ADDRS must be at least 1"
+#endif
+#if IOTLS_MAX_SUITES < 9
+#error "IOTLS_MAX_SUITES must hold at least the 9 default suites"
 #endif
 #if IOTLS_MAX_HOSTNAME > 255
 #error "IOTLS_MAX_HOSTNAME cannot exceed 255 (Mbed TLS MBEDTLS_SSL_MAX_HOST_NAME_LEN)"

@@ -14,7 +14,7 @@
 #include "iotls_internal.h"
 
 /* Most suites one conf may name (TLS 1.3 and 1.2 together). */
-#define IOTLS_ENGINE_MAX_SUITES 64
+#define IOTLS_ENGINE_MAX_SUITES IOTLS_MAX_SUITES
 
 struct iotls_engine {
     mbedtls_ssl_context ssl;
