@@ -11,6 +11,38 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+/* The body arrives in pieces of up to one TLS record (16 KiB); stdio's
+ * default buffer (st_blksize: 4 KiB for /dev/null and pipes) turned each
+ * piece into two write() calls. 64 KiB: one call per four records. glibc
+ * ignores setvbuf's size without a buffer, so the buffer is given: one
+ * static buffer (a process writes one body; a second stream open at the
+ * same time keeps stdio's default). A terminal keeps its line buffering.
+ * Called right after opening, before the first write. */
+#define OUT_BUF_SIZE (64 * 1024)
+
+static char out_buf[OUT_BUF_SIZE];
+static FILE *out_buf_owner;
+
+static void big_buffer(FILE *fp)
+{
+    if (fp == NULL || isatty(fileno(fp)))
+        return;
+    if (out_buf_owner != NULL)
+        return; /* held by another open stream (stdout: for good) */
+    if (setvbuf(fp, out_buf, _IOFBF, sizeof out_buf) == 0)
+        out_buf_owner = fp;
+}
+
+/* fclose() of a stream that has the buffer gives it back. */
+static int close_fp(FILE *fp)
+{
+    int owner = fp == out_buf_owner;
+    int rc = fclose(fp);
+    if (owner)
+        out_buf_owner = NULL;
+    return rc;
+}
+
 int iotls_cli_outfile_open(iotls_cli_outfile *o, const char *path, int discard)
 {
     const char *slash;
@@ -19,6 +51,7 @@ int iotls_cli_outfile_open(iotls_cli_outfile *o, const char *path, int discard)
     memset(o, 0, sizeof *o);
     if (!path) {
         o->fp = discard ? NULL : stdout;
+        big_buffer(o->fp);
         return 0;
     }
     {
@@ -38,6 +71,7 @@ int iotls_cli_outfile_open(iotls_cli_outfile *o, const char *path, int discard)
                     return -1;
                 }
                 o->direct = 1;
+                big_buffer(o->fp);
                 return 0;
             }
         }
@@ -73,6 +107,7 @@ int iotls_cli_outfile_open(iotls_cli_outfile *o, const char *path, int discard)
         return -1;
     }
     o->path = path;
+    big_buffer(o->fp);
     return 0;
 }
 
@@ -94,7 +129,7 @@ int iotls_cli_outfile_commit(iotls_cli_outfile *o)
     if (!o->fp)
         return 0;
     if (o->direct) {
-        int rc = fclose(o->fp);
+        int rc = close_fp(o->fp);
         o->fp = NULL;
         if (rc != 0) {
             o->err = errno;
@@ -114,7 +149,7 @@ int iotls_cli_outfile_commit(iotls_cli_outfile *o)
         iotls_cli_outfile_abort(o);
         return -1;
     }
-    if (fclose(o->fp) != 0) {
+    if (close_fp(o->fp) != 0) {
         o->err = errno;
         o->fp = NULL;
         unlink(o->tmp);
@@ -135,7 +170,7 @@ int iotls_cli_outfile_commit(iotls_cli_outfile *o)
 void iotls_cli_outfile_abort(iotls_cli_outfile *o)
 {
     if ((o->path || o->direct) && o->fp) {
-        fclose(o->fp);
+        close_fp(o->fp);
         o->fp = NULL;
     }
     if (o->tmp[0]) {
