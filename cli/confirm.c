@@ -167,27 +167,8 @@ static void suite_macro(uint16_t id, char *buf, size_t len)
 /* Names of TLS signature schemes (RFC 8446 4.2.3; TLS 1.2 hash/sig pairs). */
 static const char *scheme_name(uint16_t id)
 {
-    switch (id) {
-    case 0x0201: return "rsa_pkcs1_sha1";
-    case 0x0203: return "ecdsa_sha1";
-    case 0x0301: return "rsa_pkcs1_sha224";
-    case 0x0303: return "ecdsa_sha224";
-    case 0x0401: return "rsa_pkcs1_sha256";
-    case 0x0403: return "ecdsa_secp256r1_sha256";
-    case 0x0501: return "rsa_pkcs1_sha384";
-    case 0x0503: return "ecdsa_secp384r1_sha384";
-    case 0x0601: return "rsa_pkcs1_sha512";
-    case 0x0603: return "ecdsa_secp521r1_sha512";
-    case 0x0804: return "rsa_pss_rsae_sha256";
-    case 0x0805: return "rsa_pss_rsae_sha384";
-    case 0x0806: return "rsa_pss_rsae_sha512";
-    case 0x0807: return "ed25519";
-    case 0x0808: return "ed448";
-    case 0x0809: return "rsa_pss_pss_sha256";
-    case 0x080a: return "rsa_pss_pss_sha384";
-    case 0x080b: return "rsa_pss_pss_sha512";
-    default: return "an unnamed scheme";
-    }
+    const char *n = iotls_sig_alg_name(id);
+    return n != NULL ? n : "an unnamed scheme";
 }
 
 /* The family of a scheme, for people: "RSA-PSS", "EdDSA", ... */

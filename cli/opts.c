@@ -80,10 +80,7 @@ int iotls_cli_seconds_parse(const char *s, uint32_t *ms)
     return 0;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int bad(char *err, size_t errlen, const char *fmt, ...)
+int iotls_cli_opt_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     if (errlen) {
@@ -116,29 +113,29 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
     switch (d->id) {
     case O_CACERT:
         if (!*val)
-            return bad(err, errlen, "%s: empty file name", shown);
+            return iotls_cli_opt_fail(err, errlen, "%s: empty file name", shown);
         o->cacert = val;
         break;
     case O_CAPATH:
         if (!*val)
-            return bad(err, errlen, "%s: empty directory name", shown);
+            return iotls_cli_opt_fail(err, errlen, "%s: empty directory name", shown);
         o->capath = val;
         break;
     case O_RESOLVE:
         if (o->n_resolve == IOTLS_CLI_MAX_RESOLVE)
-            return bad(err, errlen, "too many --resolve entries (at most 8)");
+            return iotls_cli_opt_fail(err, errlen, "too many --resolve entries (at most 8)");
         if (iotls_cli_resolve_parse(val, &o->resolve[o->n_resolve], err, errlen) != 0)
             return -1;
         o->n_resolve++;
         break;
     case O_CTIMEOUT:
         if (iotls_cli_seconds_parse(val, &o->connect_timeout_ms) != 0)
-            return bad(err, errlen, "%s: \"%s\" is not a positive number of seconds (e.g. 5 or 0.5)",
+            return iotls_cli_opt_fail(err, errlen, "%s: \"%s\" is not a positive number of seconds (e.g. 5 or 0.5)",
                        shown, val);
         break;
     case O_MAXTIME:
         if (iotls_cli_seconds_parse(val, &o->max_time_ms) != 0)
-            return bad(err, errlen, "%s: \"%s\" is not a positive number of seconds (e.g. 5 or 0.5)",
+            return iotls_cli_opt_fail(err, errlen, "%s: \"%s\" is not a positive number of seconds (e.g. 5 or 0.5)",
                        shown, val);
         break;
     case O_VERBOSE:
@@ -146,7 +143,7 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
         break;
     case O_OUTPUT:
         if (!*val)
-            return bad(err, errlen, "%s: empty file name", shown);
+            return iotls_cli_opt_fail(err, errlen, "%s: empty file name", shown);
         o->output = val;
         break;
     case O_INCLUDE:
@@ -155,12 +152,12 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
     case O_SNI: {
         size_t n = strlen(val);
         if (n == 0)
-            return bad(err, errlen, "--sni: empty name (use --no-sni to send none)");
+            return iotls_cli_opt_fail(err, errlen, "--sni: empty name (use --no-sni to send none)");
         if (n > IOTLS_MAX_HOSTNAME)
-            return bad(err, errlen, "--sni: name too long for SNI (at most 253 characters, RFC 6066)");
+            return iotls_cli_opt_fail(err, errlen, "--sni: name too long for SNI (at most 253 characters, RFC 6066)");
         for (size_t i = 0; i < n; i++)
             if ((unsigned char)val[i] < 0x20 || (unsigned char)val[i] > 0x7e)
-                return bad(err, errlen, "--sni: name must be printable ASCII");
+                return iotls_cli_opt_fail(err, errlen, "--sni: name must be printable ASCII");
         o->sni = val;
         break;
     }
@@ -169,7 +166,7 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
         break;
     case O_DEBUG:
         if (val[0] < '0' || val[0] > '4' || val[1] != '\0')
-            return bad(err, errlen, "--debug: \"%s\" is not a level from 0 to 4", val);
+            return iotls_cli_opt_fail(err, errlen, "--debug: \"%s\" is not a level from 0 to 4", val);
         o->debug = val[0] - '0';
         break;
     case O_JSON:
@@ -177,12 +174,12 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
         break;
     case O_CERT:
         if (!*val)
-            return bad(err, errlen, "%s: empty file name", shown);
+            return iotls_cli_opt_fail(err, errlen, "%s: empty file name", shown);
         o->cert = val;
         break;
     case O_KEY:
         if (!*val)
-            return bad(err, errlen, "%s: empty file name", shown);
+            return iotls_cli_opt_fail(err, errlen, "%s: empty file name", shown);
         o->key = val;
         break;
     case O_PASS:
@@ -197,7 +194,7 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
     case O_TLSMAX:
         o->tls.max_version = iotls_cli_tls_version_parse(val);
         if (o->tls.max_version == 0)
-            return bad(err, errlen, "--tls-max: \"%s\" is not a TLS version this tool offers "
+            return iotls_cli_opt_fail(err, errlen, "--tls-max: \"%s\" is not a TLS version this tool offers "
                        "(1.2 or 1.3)", val);
         o->tls_given = 1;
         break;
@@ -225,7 +222,7 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
     if (o->command == IOTLS_CLI_CMD_HELP || o->command == IOTLS_CLI_CMD_VERSION)
         return 0;
     if (!cmdword)
-        return bad(err, errlen,
+        return iotls_cli_opt_fail(err, errlen,
                    "no command given: use get, connect, diagnose or demo (see iotls --help)");
     if (strcmp(cmdword, "get") == 0) {
         o->command = IOTLS_CLI_CMD_GET;
@@ -242,20 +239,20 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
         o->command = IOTLS_CLI_CMD_VERSION;
         return 0;
     } else {
-        return bad(err, errlen, "unknown command \"%s\" (use get, connect, diagnose or demo)",
+        return iotls_cli_opt_fail(err, errlen, "unknown command \"%s\" (use get, connect, diagnose or demo)",
                    cmdword);
     }
 
     if (o->command == IOTLS_CLI_CMD_DEMO) {
         if (o->target)
-            return bad(err, errlen, "demo takes no arguments (got \"%s\")", o->target);
+            return iotls_cli_opt_fail(err, errlen, "demo takes no arguments (got \"%s\")", o->target);
         if (o->json || o->output || o->include_headers || o->cacert || o->capath || o->sni ||
             o->no_sni || o->n_resolve || o->cert || o->key || o->pass || o->tls_given)
-            return bad(err, errlen, "demo takes no options other than -v and --debug");
+            return iotls_cli_opt_fail(err, errlen, "demo takes no options other than -v and --debug");
         return 0;
     }
     if (!o->target)
-        return bad(err, errlen, "%s",
+        return iotls_cli_opt_fail(err, errlen, "%s",
                    o->command == IOTLS_CLI_CMD_GET        ? "get: missing URL"
                    : o->command == IOTLS_CLI_CMD_DIAGNOSE ? "diagnose: missing HOST[:PORT]"
                                                           : "connect: missing HOST[:PORT]");
@@ -266,14 +263,14 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
         if (iotls_cli_target_parse(o->target, &o->url, err, errlen) != 0)
             return -1;
         if (o->output || o->include_headers)
-            return bad(err, errlen, "-o and -i apply to get only");
+            return iotls_cli_opt_fail(err, errlen, "-o and -i apply to get only");
     }
     if (o->sni && o->no_sni)
-        return bad(err, errlen, "--sni and --no-sni cannot be used together");
+        return iotls_cli_opt_fail(err, errlen, "--sni and --no-sni cannot be used together");
     if ((o->cert != NULL) != (o->key != NULL))
-        return bad(err, errlen, "--cert and --key go together (the certificate and its key)");
+        return iotls_cli_opt_fail(err, errlen, "--cert and --key go together (the certificate and its key)");
     if (o->pass && !o->key)
-        return bad(err, errlen, "--pass goes with --key (the password of the key file)");
+        return iotls_cli_opt_fail(err, errlen, "--pass goes with --key (the password of the key file)");
     return iotls_cli_tls_finish(&o->tls, err, errlen);
 }
 
@@ -295,17 +292,17 @@ int iotls_cli_opts_parse(int argc, char **argv, iotls_cli_opts *o, char *err, si
             const optdef *d = find_long(name, nlen);
             const char *val = NULL;
             if (!d)
-                return bad(err, errlen, "unknown option \"%s\" (see iotls --help)", a);
+                return iotls_cli_opt_fail(err, errlen, "unknown option \"%s\" (see iotls --help)", a);
             if (d->has_arg) {
                 if (eq) {
                     val = eq + 1;
                 } else if (i + 1 < argc) {
                     val = argv[++i];
                 } else {
-                    return bad(err, errlen, "option --%s needs a value", d->name);
+                    return iotls_cli_opt_fail(err, errlen, "option --%s needs a value", d->name);
                 }
             } else if (eq) {
-                return bad(err, errlen, "option --%s takes no value", d->name);
+                return iotls_cli_opt_fail(err, errlen, "option --%s takes no value", d->name);
             }
             if (apply(o, d, a, val, err, errlen) != 0)
                 return -1;
@@ -316,14 +313,14 @@ int iotls_cli_opts_parse(int argc, char **argv, iotls_cli_opts *o, char *err, si
                 char shown[3] = {'-', *p, '\0'};
                 const char *val = NULL;
                 if (!d)
-                    return bad(err, errlen, "unknown option \"-%s\" (see iotls --help)", shown + 1);
+                    return iotls_cli_opt_fail(err, errlen, "unknown option \"-%s\" (see iotls --help)", shown + 1);
                 if (d->has_arg) {
                     if (p[1]) {
                         val = p + 1;
                     } else if (i + 1 < argc) {
                         val = argv[++i];
                     } else {
-                        return bad(err, errlen, "option %s needs a value", shown);
+                        return iotls_cli_opt_fail(err, errlen, "option %s needs a value", shown);
                     }
                 }
                 if (apply(o, d, shown, val, err, errlen) != 0)
@@ -336,7 +333,7 @@ int iotls_cli_opts_parse(int argc, char **argv, iotls_cli_opts *o, char *err, si
         } else if (!o->target) {
             o->target = a;
         } else {
-            return bad(err, errlen, "unexpected argument \"%s\"", a);
+            return iotls_cli_opt_fail(err, errlen, "unexpected argument \"%s\"", a);
         }
     }
     return check_command(o, cmdword, err, errlen);

@@ -64,4 +64,11 @@ int iotls_cli_seconds_parse(const char *s, uint32_t *ms);
 /* The --help text. */
 const char *iotls_cli_usage(void);
 
+/* For the option parsers (opts.c, tlsopts.c): writes the one-line reason
+ * into err and returns -1. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int iotls_cli_opt_fail(char *err, size_t errlen, const char *fmt, ...);
+
 #endif /* IOTLS_CLI_OPTS_H */

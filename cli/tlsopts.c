@@ -11,20 +11,8 @@
 #include <string.h>
 
 #include "iotls/iotls.h"
+#include "opts.h"
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* TLS 1.3 suites are the 0x13xx block (RFC 8446 B.4). */
 static int is_tls13_suite(uint16_t id)
@@ -58,21 +46,21 @@ static int one_item(const char *opt, const char *name, uint16_t *id, char *err, 
     if (groups) {
         *id = iotls_group_from_name(name);
         if (*id == 0)
-            return bad(err, errlen, "%s: unknown group \"%s\" (e.g. x25519:P-256)", opt, name);
+            return iotls_cli_opt_fail(err, errlen, "%s: unknown group \"%s\" (e.g. x25519:P-256)", opt, name);
         if (!in_list(iotls_supported_groups(), *id))
-            return bad(err, errlen, "%s: group \"%s\" is not in this build", opt, name);
+            return iotls_cli_opt_fail(err, errlen, "%s: group \"%s\" is not in this build", opt, name);
         return 0;
     }
     *id = iotls_suite_from_name(name);
     if (*id == 0)
-        return bad(err, errlen, "%s: unknown cipher suite \"%s\"", opt, name);
+        return iotls_cli_opt_fail(err, errlen, "%s: unknown cipher suite \"%s\"", opt, name);
     if (tls13 && !is_tls13_suite(*id))
-        return bad(err, errlen, "%s: \"%s\" is not a TLS 1.3 suite (use --ciphers)", opt, name);
+        return iotls_cli_opt_fail(err, errlen, "%s: \"%s\" is not a TLS 1.3 suite (use --ciphers)", opt, name);
     if (!tls13 && is_tls13_suite(*id))
-        return bad(err, errlen, "%s: \"%s\" is a TLS 1.3 suite (use --tls13-ciphers)", opt,
+        return iotls_cli_opt_fail(err, errlen, "%s: \"%s\" is a TLS 1.3 suite (use --tls13-ciphers)", opt,
                    name);
     if (!in_list(iotls_supported_ciphersuites(), *id))
-        return bad(err, errlen, "%s: cipher suite \"%s\" is not in this build", opt, name);
+        return iotls_cli_opt_fail(err, errlen, "%s: cipher suite \"%s\" is not in this build", opt, name);
     return 0;
 }
 
@@ -95,7 +83,7 @@ int iotls_cli_tls_list_parse(iotls_cli_tls *t, const char *opt, const char *list
     }
     *n = 0; /* a repeated option replaces the list, as in curl */
     if (*list == '\0')
-        return bad(err, errlen, "%s: empty list", opt);
+        return iotls_cli_opt_fail(err, errlen, "%s: empty list", opt);
     for (;;) {
         const char *end = strchr(p, ':');
         size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -103,9 +91,9 @@ int iotls_cli_tls_list_parse(iotls_cli_tls *t, const char *opt, const char *list
         uint16_t id;
 
         if (len == 0)
-            return bad(err, errlen, "%s: empty name in \"%s\"", opt, list);
+            return iotls_cli_opt_fail(err, errlen, "%s: empty name in \"%s\"", opt, list);
         if (len >= sizeof name)
-            return bad(err, errlen, "%s: unknown name \"%.*s...\"", opt, 40, p);
+            return iotls_cli_opt_fail(err, errlen, "%s: unknown name \"%.*s...\"", opt, 40, p);
         memcpy(name, p, len);
         name[len] = '\0';
         if (one_item(opt, name, &id, err, errlen) != 0)
@@ -113,7 +101,7 @@ int iotls_cli_tls_list_parse(iotls_cli_tls *t, const char *opt, const char *list
         out[*n] = 0;
         if (!in_list(out, id)) {
             if (*n == IOTLS_CLI_MAX_LIST)
-                return bad(err, errlen, "%s: more than %d names", opt, IOTLS_CLI_MAX_LIST);
+                return iotls_cli_opt_fail(err, errlen, "%s: more than %d names", opt, IOTLS_CLI_MAX_LIST);
             out[(*n)++] = id;
             out[*n] = 0;
         }
@@ -129,7 +117,7 @@ int iotls_cli_tls_finish(iotls_cli_tls *t, char *err, size_t errlen)
     size_t n = 0;
 
     if (t->min_version && t->max_version && t->min_version > t->max_version)
-        return bad(err, errlen, "--tlsv1.3 and --tls-max 1.2 leave no TLS version to offer");
+        return iotls_cli_opt_fail(err, errlen, "--tlsv1.3 and --tls-max 1.2 leave no TLS version to offer");
     t->n_suites = 0;
     t->suites[0] = 0;
     if (t->n_suites12 == 0 && t->n_suites13 == 0)

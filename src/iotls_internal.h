@@ -115,6 +115,10 @@ void iotls_trust_origin_add(iotls_trust *t, const char *what);
 
 /* ---- small string helpers (names.c) ---- */
 
+/* "Certificate", "ServerHello", ...: RFC 8446 4 / RFC 5246 7.4 names of a
+ * handshake message type; NULL for a type iotls does not name. */
+const char *iotls_hs_msg_name(uint8_t type);
+
 /* Copies src into dst[size] always NUL-terminated; returns strlen(src). */
 size_t iotls_strlcpy(char *dst, const char *src, size_t size);
 

@@ -100,21 +100,11 @@ int iotls_verify_flags_names(uint32_t flags, char *buf, size_t len)
     return done(&o);
 }
 
+/* "after its Certificate": the last handshake message the server sent. */
 static const char *hs_msg_name(int type)
 {
-    switch (type) {
-    case 0: return "HelloRequest";
-    case 2: return "ServerHello";
-    case 4: return "NewSessionTicket";
-    case 8: return "EncryptedExtensions";
-    case 11: return "Certificate";
-    case 12: return "ServerKeyExchange";
-    case 13: return "CertificateRequest";
-    case 14: return "ServerHelloDone";
-    case 15: return "CertificateVerify";
-    case 20: return "Finished";
-    default: return "handshake message";
-    }
+    const char *n = iotls_hs_msg_name((uint8_t)type);
+    return n != NULL ? n : "handshake message";
 }
 
 static const char *stage_verb(iotls_stage s)

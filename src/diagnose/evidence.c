@@ -21,6 +21,7 @@
 #include "mbedtls/x509.h"
 
 #include "diagnose/evidence.h"
+#include "iotls_internal.h"
 #include "iotls/conn.h"
 
 #if IOTLS_DIAG_TEXT
@@ -282,22 +283,8 @@ void iotls_diag_list_text(const uint16_t *ids, size_t n, size_t total,
 
 const char *iotls_diag_hs_label(uint8_t type)
 {
-    switch (type) {
-    case 0: return "HelloRequest";
-    case 1: return "ClientHello";
-    case 2: return "ServerHello";
-    case 4: return "NewSessionTicket";
-    case 8: return "EncryptedExtensions";
-    case 11: return "Certificate";
-    case 12: return "ServerKeyExchange";
-    case 13: return "CertificateRequest";
-    case 14: return "ServerHelloDone";
-    case 15: return "CertificateVerify";
-    case 16: return "ClientKeyExchange";
-    case 20: return "Finished";
-    case 22: return "CertificateStatus";
-    default: return "unknown";
-    }
+    const char *n = iotls_hs_msg_name(type);
+    return n != NULL ? n : "unknown";
 }
 
 int iotls_diag_maybe_tls13_intolerant(const iotls_error *e)

@@ -321,3 +321,23 @@ const char *iotls_version_name(uint16_t wire_version)
     default: return NULL;
     }
 }
+
+const char *iotls_hs_msg_name(uint8_t type)
+{
+    switch (type) {
+    case 0: return "HelloRequest";
+    case 1: return "ClientHello";
+    case 2: return "ServerHello";
+    case 4: return "NewSessionTicket";
+    case 8: return "EncryptedExtensions";
+    case 11: return "Certificate";
+    case 12: return "ServerKeyExchange";
+    case 13: return "CertificateRequest";
+    case 14: return "ServerHelloDone";
+    case 15: return "CertificateVerify";
+    case 16: return "ClientKeyExchange";
+    case 20: return "Finished";
+    case 22: return "CertificateStatus";
+    default: return NULL;
+    }
+}
