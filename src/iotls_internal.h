@@ -74,6 +74,13 @@ void iotls_bio_set_deadline(iotls_conn *c, uint32_t ms);
  */
 void iotls_bio_more_first_bytes(iotls_conn *c, uint32_t max_wait_ms);
 
+/*
+ * After a failed write: read what the peer sent before it closed (at most
+ * a few KB, waiting at most max_wait_ms) into the record tap, so that an
+ * alert it sent first is evidence rather than lost behind our EPIPE.
+ */
+void iotls_bio_drain(iotls_conn *c, uint32_t max_wait_ms);
+
 /* ---- certificate name checks (verify.c) ---- */
 
 /* Mbed TLS verify callback, installed on every connection; p is the conn. */

@@ -107,3 +107,26 @@ void iotls_bio_more_first_bytes(iotls_conn *c, uint32_t max_wait_ms)
         iotls_tap_feed(IOTLS_TAP(c), IOTLS_TAP_IN, buf, (size_t)r);
     }
 }
+
+void iotls_bio_drain(iotls_conn *c, uint32_t max_wait_ms)
+{
+    unsigned char buf[512];
+    uint64_t end;
+    int i, r, sys_err;
+
+    if (c->sock == NULL)
+        return;
+    end = iotls_port_now_ms() + max_wait_ms;
+    /* Bounded: 8 reads of 512 bytes cover a peer's last flight and alert. */
+    for (i = 0; i < 8; i++) {
+        uint64_t now = iotls_port_now_ms();
+        if (now >= end)
+            break;
+        sys_err = 0;
+        r = iotls_port_recv(c->sock, buf, sizeof buf, (uint32_t)(end - now), &sys_err);
+        if (r <= 0)
+            break;
+        c->err.wire.bytes_received += (uint32_t)r;
+        iotls_tap_feed(IOTLS_TAP(c), IOTLS_TAP_IN, buf, (size_t)r);
+    }
+}

@@ -105,6 +105,10 @@ static unsigned min_version(const iotls_conn *c)
     return c->conf->min_version != 0 ? (unsigned)c->conf->min_version : 0x0303u;
 }
 
+/* Longest wait for the alert behind a reset (iotls_bio_drain): it was sent
+ * before the close, so it is there already or never. */
+#define RESET_DRAIN_MS 100
+
 static int classify_handshake(iotls_conn *c, int ret, iotls_stage *stage)
 {
     const iotls_wire *w = &c->err.wire;
@@ -140,8 +144,17 @@ static int classify_handshake(iotls_conn *c, int ret, iotls_stage *stage)
         return IOTLS_ERR_RECORD_TOO_LARGE;
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF || c->last_port_rc == IOTLS_PORT_EOF)
         return IOTLS_ERR_PEER_CLOSED;
-    if (c->last_port_rc == IOTLS_PORT_RESET || ret == MBEDTLS_ERR_NET_CONN_RESET)
+    if (c->last_port_rc == IOTLS_PORT_RESET || ret == MBEDTLS_ERR_NET_CONN_RESET) {
+        /* A server that refuses us sends its alert and closes; our next
+         * flight can then fail to send (EPIPE, RST) before Mbed TLS reads
+         * that alert. What is still in the receive buffer says why. */
+        if (ret == MBEDTLS_ERR_NET_CONN_RESET && w->alert_received == IOTLS_ALERT_NONE &&
+            w->bytes_received > 0)
+            iotls_bio_drain(c, RESET_DRAIN_MS);
+        if (w->alert_received != IOTLS_ALERT_NONE && w->alert_received_level == 2)
+            return w->alert_received == 70 ? IOTLS_ERR_PROTOCOL_VERSION : IOTLS_ERR_ALERT_RECEIVED;
         return IOTLS_ERR_RESET;
+    }
     if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED) {
         c->err.alloc_failures++;
         return IOTLS_ERR_ALLOC;
