@@ -46,13 +46,7 @@
 
 #if defined(IOTLS_CURVETEST_ALT)
 /* The lines that turn firmware/mbedtls_alt/ecp_alt.c on. */
-#define MBEDTLS_ECP_INTERNAL_ALT
-#define MBEDTLS_ECP_DOUBLE_JAC_ALT
-#define MBEDTLS_ECP_ADD_MIXED_ALT
-#define MBEDTLS_ECP_NORMALIZE_JAC_ALT
-#define MBEDTLS_ECP_NORMALIZE_JAC_MANY_ALT
-#define MBEDTLS_ECP_DOUBLE_ADD_MXZ_ALT
-#define MBEDTLS_ECP_NORMALIZE_MXZ_ALT
+#include "mbedtls_ecp_alt.h"
 #define MBEDTLS_ECP_NO_FALLBACK
 #endif
 

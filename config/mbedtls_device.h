@@ -111,16 +111,10 @@ time_t iotls_port_lwip_mbedtls_time(time_t *t);
 #endif
 /* P-256, P-384 and Curve25519 point arithmetic on fixed-size field
  * elements (firmware/mbedtls_alt/ecp_alt.c) instead of heap-allocated big
- * numbers. Off (IOTLS_MBEDTLS_NO_ECP_ALT) until its port to 3.6 is proven;
- * then the firmware build turns it back on (IOTLS_FW_ECP_ALT). */
+ * numbers; proven by tests/curve in every test run. On by default
+ * (IOTLS_FW_ECP_ALT); IOTLS_MBEDTLS_NO_ECP_ALT keeps Mbed TLS's own. */
 #ifndef IOTLS_MBEDTLS_NO_ECP_ALT
-#define MBEDTLS_ECP_INTERNAL_ALT
-#define MBEDTLS_ECP_DOUBLE_JAC_ALT
-#define MBEDTLS_ECP_ADD_MIXED_ALT
-#define MBEDTLS_ECP_NORMALIZE_JAC_ALT
-#define MBEDTLS_ECP_NORMALIZE_JAC_MANY_ALT
-#define MBEDTLS_ECP_DOUBLE_ADD_MXZ_ALT
-#define MBEDTLS_ECP_NORMALIZE_MXZ_ALT
+#include "mbedtls_ecp_alt.h"
 /* All three groups are covered: the generic versions of those functions
  * would be dead code. */
 #define MBEDTLS_ECP_NO_FALLBACK

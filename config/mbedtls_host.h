@@ -72,13 +72,7 @@
  * the other groups (P-521, brainpool, Curve448) use the generic code.
  * Full ECDSA handshake: 54 M -> 39 M instructions (docs/bench.md). */
 #if defined(IOTLS_HOST_ECP_ALT)
-#define MBEDTLS_ECP_INTERNAL_ALT
-#define MBEDTLS_ECP_DOUBLE_JAC_ALT
-#define MBEDTLS_ECP_ADD_MIXED_ALT
-#define MBEDTLS_ECP_NORMALIZE_JAC_ALT
-#define MBEDTLS_ECP_NORMALIZE_JAC_MANY_ALT
-#define MBEDTLS_ECP_DOUBLE_ADD_MXZ_ALT
-#define MBEDTLS_ECP_NORMALIZE_MXZ_ALT
+#include "mbedtls_ecp_alt.h"
 #endif
 /* MBEDTLS_ECP_WINDOW_SIZE stays at its default (4): the comb picks w = 4
  * for P-256 points other than G by itself, and G uses the static table of
