@@ -59,6 +59,17 @@ def make_body(workdir, size=20000):
     return path, hashlib.sha256(body).hexdigest()
 
 
+def stop_process(proc):
+    """Stops a server this test started, by its PID: TERM, then KILL after 5 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
 class Server:
     """tls_server.py (or another script given as `script`, with `argv`) on
     127.0.0.1:<free port>; waits for its READY line; stopped by its PID."""
@@ -86,13 +97,7 @@ class Server:
             raise RuntimeError("TLS server did not start; see %s" % self.log_path)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_process(self.proc)
         rest = self.proc.stdout.read() if self.proc.stdout else ""
         self.log.write(rest)
         self.log.close()

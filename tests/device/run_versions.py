@@ -51,13 +51,7 @@ class SServer:
         raise RuntimeError("openssl s_server did not start; see %s" % self.log_path)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        devtest.stop_process(self.proc)
         self.log.close()
         with open(self.log_path) as f:
             return f.read()
