@@ -37,14 +37,19 @@ struct known {
     const char *file;
     int tc_id;
 };
-/* All nine are signature-encoding (ASN.1/DER strictness) cases that Mbed TLS's
+/* All are signature-encoding (ASN.1/DER strictness) cases that Mbed TLS's
  * lenient ASN.1 parser (library/asn1parse.c) accepts; the arithmetic then
  * verifies the decoded (r, s) correctly. Wycheproof marks them "invalid".
+ * The same nine tcIds, with the same modifications, in both ECDSA files
+ * (P-256/SHA-256 and P-384/SHA-384):
  *   6:             s with its top bit set and no leading 00 (a negative
  *                  INTEGER in DER), read as unsigned
- *   8, 9:          SEQUENCE length in long form (0x81 45, 0x82 0045)
- *   67, 68:        r's length in long form (0x81 20, 0x82 0020)
- *   114, 115:      s's length in long form (0x81 21, 0x82 0021)
+ *   8, 9:          SEQUENCE length in long form (P-256: 0x81 45, 0x82 0045;
+ *                  P-384: 0x81 65, 0x82 0065)
+ *   67, 68:        r's length in long form (0x81 20, 0x82 0020; 0x81 30,
+ *                  0x82 0030)
+ *   114, 115:      s's length in long form (0x81 21, 0x82 0021; 0x81 31,
+ *                  0x82 0031)
  *   84, 128:       superfluous leading zero bytes in r / s */
 static const struct known known_stock[] = {
     { "ecdsa_secp256r1_sha256.txt", 6 },
@@ -56,6 +61,15 @@ static const struct known known_stock[] = {
     { "ecdsa_secp256r1_sha256.txt", 114 },
     { "ecdsa_secp256r1_sha256.txt", 115 },
     { "ecdsa_secp256r1_sha256.txt", 128 },
+    { "ecdsa_secp384r1_sha384.txt", 6 },
+    { "ecdsa_secp384r1_sha384.txt", 8 },
+    { "ecdsa_secp384r1_sha384.txt", 9 },
+    { "ecdsa_secp384r1_sha384.txt", 67 },
+    { "ecdsa_secp384r1_sha384.txt", 68 },
+    { "ecdsa_secp384r1_sha384.txt", 84 },
+    { "ecdsa_secp384r1_sha384.txt", 114 },
+    { "ecdsa_secp384r1_sha384.txt", 115 },
+    { "ecdsa_secp384r1_sha384.txt", 128 },
     { NULL, 0 }
 };
 
