@@ -136,13 +136,19 @@ void iotls_cli_certinfo_get(const mbedtls_x509_crt *crt, iotls_cli_certinfo *inf
         snprintf(info->sig_alg, sizeof info->sig_alg, "?");
 }
 
+/* The library's parser (src/trust/policy.h, not a public header: it takes
+ * Mbed TLS types): Mbed TLS's, plus the critical nameConstraints the policy
+ * enforces, so that a name-constrained CA is described, not "does not
+ * parse". */
+int iotls_x509_parse_der(mbedtls_x509_crt *chain, const unsigned char *der, size_t len);
+
 int iotls_cli_certinfo_der(const unsigned char *der, size_t len, iotls_cli_certinfo *info)
 {
     mbedtls_x509_crt crt;
     int ret;
 
     mbedtls_x509_crt_init(&crt);
-    ret = mbedtls_x509_crt_parse_der(&crt, der, len);
+    ret = iotls_x509_parse_der(&crt, der, len);
     if (ret == 0) {
         iotls_cli_certinfo_get(&crt, info);
     } else {

@@ -18,6 +18,8 @@ static int by_code(int err)
     case IOTLS_ERR_CRED_KEY:
     case IOTLS_ERR_CRED_MISMATCH:
     case IOTLS_ERR_CRED_PASSWORD:
+    case IOTLS_ERR_CHAIN_INPUT:
+    case IOTLS_ERR_BUNDLE:
         return IOTLS_CLI_EXIT_SETUP;
     case IOTLS_ERR_DNS:
     case IOTLS_ERR_DNS_TIMEOUT:

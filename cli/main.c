@@ -36,6 +36,10 @@ int main(int argc, char **argv)
         return iotls_cli_cmd_demo(&opts);
     case IOTLS_CLI_CMD_DIAGNOSE:
         return iotls_cli_cmd_diagnose(&opts);
+    case IOTLS_CLI_CMD_VERIFY:
+        return iotls_cli_cmd_verify(&opts);
+    case IOTLS_CLI_CMD_BUNDLE:
+        return iotls_cli_cmd_bundle(&opts);
     default:
         fprintf(stderr, "iotls: no command given (see iotls --help)\n");
         return IOTLS_CLI_EXIT_USAGE;

@@ -6,13 +6,17 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "iotls/addr.h"
 #include "iotls/config.h"
 
 enum { O_CACERT, O_CAPATH, O_RESOLVE, O_CTIMEOUT, O_MAXTIME, O_VERBOSE, O_OUTPUT, O_INCLUDE,
        O_SNI, O_NOSNI, O_DEBUG, O_JSON, O_HELP, O_VERSION, O_CERT, O_KEY,
-       O_PASS, O_TLS12, O_TLS13, O_TLSMAX, O_CIPHERS, O_TLS13_CIPHERS, O_CURVES };
+       O_PASS, O_TLS12, O_TLS13, O_TLSMAX, O_CIPHERS, O_TLS13_CIPHERS, O_CURVES,
+       O_HOST, O_NOHOST, O_AT, O_MAXINTER,
+       O_BUNDLE, O_SYSTEM, O_FOR, O_CARRAY, O_NAMES, O_HASHBYTES };
 
 typedef struct optdef {
     const char *name;  /* long form, without "--" */
@@ -45,6 +49,16 @@ static const optdef optdefs[] = {
     {"ciphers", 0, 1, O_CIPHERS},
     {"tls13-ciphers", 0, 1, O_TLS13_CIPHERS},
     {"curves", 0, 1, O_CURVES},
+    {"host", 0, 1, O_HOST},
+    {"no-host", 0, 0, O_NOHOST},
+    {"at", 0, 1, O_AT},
+    {"max-intermediates", 0, 1, O_MAXINTER},
+    {"bundle", 0, 1, O_BUNDLE},
+    {"system", 0, 0, O_SYSTEM},
+    {"for", 0, 1, O_FOR},
+    {"c-array", 0, 1, O_CARRAY},
+    {"names", 0, 0, O_NAMES},
+    {"hash-bytes", 0, 1, O_HASHBYTES},
 };
 #define N_OPTDEFS (sizeof optdefs / sizeof optdefs[0])
 
@@ -77,6 +91,72 @@ int iotls_cli_seconds_parse(const char *s, uint32_t *ms)
     if (total == 0 || total > 4294967295ULL)
         return -1;
     *ms = (uint32_t)total;
+    return 0;
+}
+
+/* Days since 1970 of a proleptic Gregorian date (March-based years, so
+ * that February's leap day is the last day of its year). */
+static int64_t civil_days(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy;
+
+    if (m <= 2)
+        y -= 1;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* n digits at *p into *v; advances *p. */
+static int digits(const char **p, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        *v = *v * 10 + (**p - '0');
+    }
+    return 0;
+}
+
+int iotls_cli_time_parse(const char *s, int64_t *out)
+{
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const char *p = s;
+    int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0, leap;
+
+    if (s == NULL || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+        digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
+        return -1;
+    p++;
+    if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' ||
+        digits(&p, 2, &se))
+        return -1;
+    if (*p == '.' || *p == ',') { /* fractions of a second: dropped */
+        p++;
+        if (*p < '0' || *p > '9')
+            return -1;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        sign = *p++ == '-' ? -1 : 1;
+        if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) || oh > 23 || om > 59)
+            return -1;
+    } else {
+        return -1; /* a time without its zone is ambiguous */
+    }
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (*p != '\0' || y < 1950 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+        (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || se > 60)
+        return -1;
+    if (se == 60)
+        se = 59; /* a leap second: the last second of the minute */
+    *out = civil_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
+           (int64_t)sign * (oh * 3600 + om * 60);
     return 0;
 }
 
@@ -206,6 +286,36 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
                                                  : d->id == O_CURVES ? "--curves"
                                                                      : "--tls13-ciphers",
                                         val, err, errlen);
+    case O_HOST:
+        if (!*val)
+            return iotls_cli_opt_fail(err, errlen, "--host: empty name (use --no-host to check none)");
+        o->verify_host = val;
+        break;
+    case O_NOHOST:
+        o->no_host = 1;
+        break;
+    case O_AT:
+        if (iotls_cli_time_parse(val, &o->at) != 0)
+            return iotls_cli_opt_fail(err, errlen, "--at: \"%s\" is not a UTC time like "
+                                      "2023-11-27T20:48:32Z", val);
+        o->at_given = 1;
+        break;
+    case O_MAXINTER: {
+        char *end = NULL;
+        long n = strtol(val, &end, 10);
+        if (!*val || *end || n < 0 || n > 255)
+            return iotls_cli_opt_fail(err, errlen, "--max-intermediates: \"%s\" is not a number "
+                                      "from 0 to 255", val);
+        o->max_intermediates = (int)n;
+        break;
+    }
+    case O_BUNDLE:
+    case O_SYSTEM:
+    case O_FOR:
+    case O_CARRAY:
+    case O_NAMES:
+    case O_HASHBYTES:
+        return iotls_cli_bundle_opt(o, d->id - O_BUNDLE, shown, val, err, errlen);
     case O_HELP:
         o->command = IOTLS_CLI_CMD_HELP;
         break;
@@ -217,13 +327,39 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
     return 0;
 }
 
+/* verify CHAIN: a name to check or --no-host, and none of the options
+ * that only make sense with a connection. */
+static int check_verify(iotls_cli_opts *o, char *err, size_t errlen)
+{
+    iotls_addr ip;
+
+    if (!o->target)
+        return iotls_cli_opt_fail(err, errlen, "verify: missing CHAIN file (the server's "
+                                  "certificate first, then its intermediates)");
+    if (o->output || o->include_headers || o->n_resolve || o->sni || o->no_sni || o->cert ||
+        o->key || o->pass || o->tls_given || o->connect_timeout_ms || o->max_time_ms ||
+        o->bundle || o->bundle_system || o->n_bundle_for)
+        return iotls_cli_opt_fail(err, errlen, "verify takes only --cacert, --capath, --host, "
+                                  "--no-host, --at, --max-intermediates, --json and -v");
+    if (o->verify_host && o->no_host)
+        return iotls_cli_opt_fail(err, errlen, "--host and --no-host cannot be used together");
+    if (!o->verify_host && !o->no_host)
+        return iotls_cli_opt_fail(err, errlen, "verify: missing --host NAME (or --no-host to "
+                                  "check the chain without a name)");
+    if (o->verify_host && !iotls_addr_parse(o->verify_host, &ip) &&
+        iotls_hostname_check(o->verify_host) != 0)
+        return iotls_cli_opt_fail(err, errlen, "--host: \"%s\" is neither a DNS name nor an "
+                                  "IP address", o->verify_host);
+    return 0;
+}
+
 static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size_t errlen)
 {
     if (o->command == IOTLS_CLI_CMD_HELP || o->command == IOTLS_CLI_CMD_VERSION)
         return 0;
     if (!cmdword)
         return iotls_cli_opt_fail(err, errlen,
-                   "no command given: use get, connect, diagnose or demo (see iotls --help)");
+                   "no command given: use get, connect, diagnose, verify or demo (see iotls --help)");
     if (strcmp(cmdword, "get") == 0) {
         o->command = IOTLS_CLI_CMD_GET;
     } else if (strcmp(cmdword, "connect") == 0) {
@@ -232,6 +368,14 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
         o->command = IOTLS_CLI_CMD_DIAGNOSE;
     } else if (strcmp(cmdword, "demo") == 0) {
         o->command = IOTLS_CLI_CMD_DEMO;
+    } else if (strcmp(cmdword, "verify") == 0) {
+        o->command = IOTLS_CLI_CMD_VERIFY;
+        if (iotls_cli_bundle_misuse(o, err, errlen) != 0)
+            return -1;
+        return check_verify(o, err, errlen);
+    } else if (strcmp(cmdword, "bundle") == 0) {
+        o->command = IOTLS_CLI_CMD_BUNDLE;
+        return iotls_cli_bundle_check_opts(o, err, errlen);
     } else if (strcmp(cmdword, "help") == 0) {
         o->command = IOTLS_CLI_CMD_HELP;
         return 0;
@@ -239,10 +383,15 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
         o->command = IOTLS_CLI_CMD_VERSION;
         return 0;
     } else {
-        return iotls_cli_opt_fail(err, errlen, "unknown command \"%s\" (use get, connect, diagnose or demo)",
+        return iotls_cli_opt_fail(err, errlen, "unknown command \"%s\" (use get, connect, diagnose, verify or demo)",
                    cmdword);
     }
 
+    if (o->verify_host || o->no_host || o->at_given || o->max_intermediates >= 0)
+        return iotls_cli_opt_fail(err, errlen, "--host, --no-host, --at and --max-intermediates "
+                                  "apply to verify only");
+    if (iotls_cli_bundle_misuse(o, err, errlen) != 0)
+        return -1;
     if (o->command == IOTLS_CLI_CMD_DEMO) {
         if (o->target)
             return iotls_cli_opt_fail(err, errlen, "demo takes no arguments (got \"%s\")", o->target);
@@ -280,6 +429,7 @@ int iotls_cli_opts_parse(int argc, char **argv, iotls_cli_opts *o, char *err, si
     int only_args = 0;
 
     memset(o, 0, sizeof *o);
+    o->max_intermediates = -1;
     if (errlen)
         err[0] = '\0';
     for (int i = 1; i < argc; i++) {

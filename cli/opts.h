@@ -12,6 +12,7 @@
 #include "url.h"
 
 #define IOTLS_CLI_MAX_RESOLVE 8
+#define IOTLS_CLI_MAX_BUNDLE_FOR 16
 
 typedef enum iotls_cli_command {
     IOTLS_CLI_CMD_NONE = 0,
@@ -20,7 +21,9 @@ typedef enum iotls_cli_command {
     IOTLS_CLI_CMD_DEMO,
     IOTLS_CLI_CMD_HELP,
     IOTLS_CLI_CMD_VERSION,
-    IOTLS_CLI_CMD_DIAGNOSE
+    IOTLS_CLI_CMD_DIAGNOSE,
+    IOTLS_CLI_CMD_VERIFY,
+    IOTLS_CLI_CMD_BUNDLE
 } iotls_cli_command;
 
 typedef struct iotls_cli_opts {
@@ -46,6 +49,20 @@ typedef struct iotls_cli_opts {
     iotls_cli_tls tls;             /* --tlsv1.2 --tlsv1.3 --tls-max --ciphers
                                       --tls13-ciphers --curves */
     int tls_given;                 /* any of those was given */
+    /* verify: target is the CHAIN file */
+    const char *verify_host;       /* --host NAME (DNS name or IP literal) */
+    int no_host;                   /* --no-host: check no name */
+    int at_given;                  /* --at TIME was given */
+    int64_t at;                    /* --at, s since 1970 UTC */
+    int max_intermediates;         /* --max-intermediates N, -1 when not given */
+    /* bundle (cmd_bundle.c); --bundle also for connect and get */
+    const char *bundle;            /* --bundle FILE: verify with this root bundle */
+    int bundle_system;             /* --system: Debian's ca-certificates */
+    const char *bundle_for[IOTLS_CLI_MAX_BUNDLE_FOR]; /* --for HOST[:PORT] */
+    size_t n_bundle_for;
+    const char *c_array;           /* --c-array NAME: -o gets C source */
+    int bundle_names;              /* --names: keep a short name per root */
+    int hash_bytes;                /* --hash-bytes N, 0: the default */
 } iotls_cli_opts;
 
 /*
@@ -60,6 +77,23 @@ int iotls_cli_opts_parse(int argc, char **argv, iotls_cli_opts *o, char *err, si
  * milliseconds, rounded up; 0 < value <= 4294967 s. Returns 0 or -1.
  */
 int iotls_cli_seconds_parse(const char *s, uint32_t *ms);
+
+/*
+ * An RFC 3339 / ISO 8601 UTC time ("2023-11-27T20:48:32Z", "...+00:00", a
+ * numeric offset, fractional seconds ignored) to seconds since 1970.
+ * Returns 0 or -1.
+ */
+int iotls_cli_time_parse(const char *s, int64_t *out);
+
+/* cmd_bundle.c: the bundle options (which: 0 --bundle, 1 --system, 2 --for,
+ * 3 --c-array, 4 --names, 5 --hash-bytes) and the bundle command's checks.
+ * 0 or -1 with the reason in err. */
+int iotls_cli_bundle_opt(iotls_cli_opts *o, int which, const char *shown, const char *val,
+                         char *err, size_t errlen);
+int iotls_cli_bundle_check_opts(iotls_cli_opts *o, char *err, size_t errlen);
+/* For every other command: -1 (reason in err) when a bundle option is
+ * given where it does not apply. */
+int iotls_cli_bundle_misuse(const iotls_cli_opts *o, char *err, size_t errlen);
 
 /* The --help text. */
 const char *iotls_cli_usage(void);

@@ -163,12 +163,39 @@ size_t iotls_cli_peer_count(const iotls_conn *c)
     return n;
 }
 
-static void json_chain(iotls_cli_json *j, const iotls_conn *conn)
+static void json_certinfo(iotls_cli_json *j, const iotls_cli_certinfo *ci)
 {
+    iotls_cli_json_obj_begin(j, NULL);
+    iotls_cli_json_str(j, "subject", ci->subject);
+    iotls_cli_json_str(j, "issuer", ci->issuer);
+    iotls_cli_json_str(j, "not_before", ci->not_before);
+    iotls_cli_json_str(j, "not_after", ci->not_after);
+    iotls_cli_json_arr_begin(j, "san");
+    for (size_t i = 0; i < ci->n_san; i++)
+        iotls_cli_json_str(j, NULL, ci->san[i]);
+    iotls_cli_json_arr_end(j);
+    iotls_cli_json_str(j, "key", ci->key);
+    iotls_cli_json_str(j, "sig_alg", ci->sig_alg);
+    iotls_cli_json_obj_end(j);
+}
+
+static void json_chain(iotls_cli_json *j, const iotls_cli_result *r)
+{
+    const iotls_conn *conn = r->conn;
     static iotls_cli_certinfo ci; /* SANs make it large: not on the stack */
     const unsigned char *der;
     size_t len;
 
+    if (iotls_cli_peer_count(conn) == 0 && r->n_certs > 0) {
+        /* iotls verify: the chain given */
+        iotls_cli_json_arr_begin(j, "peer_chain");
+        for (size_t k = 0; k < r->n_certs; k++) {
+            iotls_cli_certinfo_der(r->certs[k], r->cert_lens[k], &ci);
+            json_certinfo(j, &ci);
+        }
+        iotls_cli_json_arr_end(j);
+        return;
+    }
     if (iotls_cli_peer_count(conn) == 0) {
         iotls_cli_json_null(j, "peer_chain");
         return;
@@ -366,7 +393,18 @@ int iotls_cli_report_json(const iotls_cli_result *r, FILE *out)
     } else {
         iotls_cli_json_null(&j, "negotiated");
     }
-    json_chain(&j, r->conn);
+    json_chain(&j, r);
+    if (r->anchor_der_len > 0) {
+        iotls_cli_json_obj_begin(&j, "anchor");
+        iotls_cli_json_str(&j, "subject", r->anchor_subject);
+        iotls_cli_json_int(&j, "der_bytes", (long long)r->anchor_der_len);
+        iotls_cli_json_bool(&j, "root", r->anchor_is_root);
+        if (r->anchor_bundle > 0)
+            iotls_cli_json_int(&j, "bundle_index", (long long)(r->anchor_bundle - 1));
+        iotls_cli_json_obj_end(&j);
+    } else {
+        iotls_cli_json_null(&j, "anchor");
+    }
     json_trust(&j, r->trust);
     json_timings(&j, r);
     if (strcmp(r->command, "get") == 0 && r->has_http) {
@@ -444,6 +482,71 @@ static void verify_line(const iotls_cli_result *r, FILE *out)
     fprintf(out, "  verify       FAILED: %s (0x%08x)\n", names, (unsigned)flags);
 }
 
+void iotls_cli_result_anchor(iotls_cli_result *r)
+{
+    size_t len = 0;
+
+    int kind;
+
+    iotls_bundle_root root;
+
+    r->anchor_der_len = 0;
+    r->anchor_subject[0] = '\0';
+    r->anchor_bundle = 0;
+    /* A bundled root anchored it: name that root, not the top certificate
+     * the server sent (which a device does not need to hold). */
+    if (r->conn != NULL && iotls_conn_bundle_anchor(r->conn, &root) == 1) {
+        r->anchor_bundle = (int)root.index + 1;
+        r->anchor_der_len = root.record_bytes;
+        r->anchor_is_root = 1;
+        if (root.name[0] != '\0')
+            snprintf(r->anchor_subject, sizeof r->anchor_subject, "%s", root.name);
+        return;
+    }
+    kind = r->conn != NULL
+               ? iotls_conn_anchor(r->conn, r->anchor_subject, sizeof r->anchor_subject, &len)
+               : 0;
+    if (kind != 0) {
+        r->anchor_der_len = len;
+        r->anchor_is_root = kind == 1;
+    }
+}
+
+void iotls_cli_thousands(size_t n, char *buf, size_t len)
+{
+    char digits[32];
+    size_t nd, i, o = 0;
+
+    nd = (size_t)snprintf(digits, sizeof digits, "%zu", n);
+    for (i = 0; i < nd && o + 1 < len; i++) {
+        if (i > 0 && (nd - i) % 3 == 0 && o + 2 < len)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    if (len > 0)
+        buf[o < len ? o : len - 1] = '\0';
+}
+
+void iotls_cli_report_anchor(const iotls_cli_result *r, FILE *out)
+{
+    char size[32];
+
+    if (r->anchor_der_len == 0)
+        return;
+    iotls_cli_thousands(r->anchor_der_len, size, sizeof size);
+    if (r->anchor_bundle > 0)
+        fprintf(out, "  anchor       %s (root #%d of the bundle, %s bytes in it)\n",
+                r->anchor_subject[0] ? r->anchor_subject : "(bundle built without --names)",
+                r->anchor_bundle - 1, size);
+    else if (r->anchor_is_root)
+        fprintf(out, "  anchor       %s (root, %s bytes DER; embed this root on a device)\n",
+                r->anchor_subject[0] ? r->anchor_subject : "(no subject)", size);
+    else
+        fprintf(out, "  anchor       %s (trusted, not a root, %s bytes DER; a device must "
+                     "hold this certificate)\n",
+                r->anchor_subject[0] ? r->anchor_subject : "(no subject)", size);
+}
+
 void iotls_cli_report_connection(const iotls_cli_result *r, FILE *out)
 {
     const iotls_conn *c = r->conn;
@@ -483,9 +586,14 @@ void iotls_cli_report_connection(const iotls_cli_result *r, FILE *out)
         fprintf(out, "  SNI sent     (none)\n");
     fprintf(out, "  name checked %s\n", predicted_verify_name(r));
     verify_line(r, out);
+    iotls_cli_report_anchor(r, out);
     fprintf(out, "  timings      dns %u ms, connect %u ms, handshake %u ms (since start)\n",
             (unsigned)t->dns_ms, (unsigned)t->connect_ms, (unsigned)t->handshake_ms);
-    if (r->trust)
+    if (r->trust && r->trust->loaded == 0 && r->conn != NULL && r->conn->conf != NULL &&
+        r->conn->conf->bundle != NULL)
+        fprintf(out, "  trust        the root bundle only (%zu bytes)\n",
+                r->conn->conf->bundle_len);
+    else if (r->trust)
         fprintf(out, "  trust        %u CA certificates from %s\n", (unsigned)r->trust->loaded,
                 r->trust->origin[0] ? r->trust->origin : "?");
     fprintf(out, "peer chain (%zu certificate%s, as sent by the server):\n", nchain,

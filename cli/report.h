@@ -50,6 +50,21 @@ typedef struct iotls_cli_result {
     int diag_done;
     iotls_diagnosis diag;
 
+    /* The trust anchor of a verified chain (connect: iotls_conn_anchor;
+     * verify: the library's result); anchor_der_len 0 when none. */
+    char anchor_subject[IOTLS_ANCHOR_SUBJECT_MAX];
+    size_t anchor_der_len;
+    int anchor_is_root;           /* self-issued */
+    int anchor_bundle;            /* 1 + index of the bundled root that
+                                     anchored it (then anchor_der_len is
+                                     the root's bytes in the bundle), 0 */
+
+    /* verify: the certificates given (DER, leaf first), shown as
+     * peer_chain when there is no connection */
+    const unsigned char *const *certs;
+    const size_t *cert_lens;
+    size_t n_certs;
+
     /* More members for the --json object (iotls diagnose: attempts ...),
      * written after the others; NULL for none. */
     void (*json_extra)(struct iotls_cli_json *j, const void *ctx);
@@ -82,6 +97,15 @@ void iotls_cli_report_json_diag(struct iotls_cli_json *j, const iotls_diagnosis 
 
 /* The --json object, one line, to out. Returns 0 or -1 (out of memory). */
 int iotls_cli_report_json(const iotls_cli_result *r, FILE *out);
+
+/* Fills r->anchor_* from the connection (after a successful handshake). */
+void iotls_cli_result_anchor(iotls_cli_result *r);
+
+/* The "  anchor  ..." line (nothing when there is no anchor). */
+void iotls_cli_report_anchor(const iotls_cli_result *r, FILE *out);
+
+/* "1,234": n with thousands separators. */
+void iotls_cli_thousands(size_t n, char *buf, size_t len);
 
 /* What `connect` shows on success: what was negotiated and the peer chain. */
 void iotls_cli_report_connection(const iotls_cli_result *r, FILE *out);

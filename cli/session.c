@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -74,6 +75,14 @@ static int load_trust(iotls_cli_session *s)
     uint32_t before;
 
     s->r->trust = &s->trust;
+    /* -v reports every root that would be refused, not only those a chain
+     * names: parse the whole store up front. */
+    if (o->verbose && iotls_trust_set_parse_all(&s->trust) != IOTLS_OK)
+        return setup_fail(s, IOTLS_ERR_ALLOC, 0, "trust store");
+    if (o->bundle != NULL && (rc = iotls_cli_session_bundle(s)) != 0)
+        return rc;
+    if (o->bundle != NULL && !o->cacert && !o->capath)
+        return 0; /* the bundle alone */
     if (o->cacert) {
         before = s->trust.loaded;
         rc = iotls_trust_add_file(&s->trust, o->cacert, &sys_err);
@@ -118,6 +127,11 @@ static int load_trust(iotls_cli_session *s)
         return setup_fail(s, IOTLS_ERR_TRUST_EMPTY, 0, detail);
     }
     return 0;
+}
+
+int iotls_cli_session_load_trust(iotls_cli_session *s)
+{
+    return load_trust(s);
 }
 
 static uint32_t min_u32(uint32_t a, uint32_t b)
@@ -215,6 +229,8 @@ int iotls_cli_session_open(iotls_cli_session *s)
     if (iotls_conn_connect(&s->conn, o->url.host, o->url.port) != IOTLS_OK)
         return iotls_cli_session_fail(s);
     s->r->handshake_done = 1;
+    iotls_cli_result_anchor(s->r);
+    iotls_cli_session_bundle_anchor(s);
     iotls_cli_session_evidence(s);
     iotls_cli_verbose(o, "connected to %s; %s, %s; handshake done at %u ms", s->r->err.addr,
                       iotls_conn_version(&s->conn), iotls_conn_ciphersuite(&s->conn),
@@ -304,4 +320,6 @@ void iotls_cli_session_free(iotls_cli_session *s)
     iotls_conn_free(&s->conn);
     iotls_cli_client_cert_free(&s->client);
     iotls_trust_free(&s->trust);
+    free(s->bundle);
+    s->bundle = NULL;
 }

@@ -23,6 +23,8 @@ typedef struct iotls_cli_session {
     iotls_cli_client_cert client; /* --cert/--key, when given */
     uint64_t t0_ms;        /* command start, monotonic */
     uint64_t deadline_ms;  /* t0 + --max-time, 0 = none */
+    uint8_t *bundle;       /* --bundle FILE's contents (cmd_bundle.c), or NULL */
+    size_t bundle_len;
 } iotls_cli_session;
 
 /* Monotonic milliseconds for the tool's own timing. */
@@ -41,6 +43,10 @@ void iotls_cli_session_init(iotls_cli_session *s, const iotls_cli_opts *o, iotls
  * the exit code with s->r filled with the failure.
  */
 int iotls_cli_session_open(iotls_cli_session *s);
+
+/* Only the trust store, from --cacert/--capath or the system's (what
+ * `iotls verify` needs). Returns 0, or the exit code with s->r filled. */
+int iotls_cli_session_load_trust(iotls_cli_session *s);
 
 /*
  * Before each read or write: bounds the library's read/write timeouts by
@@ -64,5 +70,11 @@ void iotls_cli_session_finish(iotls_cli_session *s);
 int iotls_cli_session_report(iotls_cli_session *s, int rc);
 
 void iotls_cli_session_free(iotls_cli_session *s);
+
+/* cmd_bundle.c: reads --bundle FILE into s and sets it on s->conf (0, or the
+ * exit code with s->r filled); after a connect, names the bundled root that
+ * anchored the chain (-v). */
+int iotls_cli_session_bundle(iotls_cli_session *s);
+void iotls_cli_session_bundle_anchor(iotls_cli_session *s);
 
 #endif /* IOTLS_CLI_SESSION_H */

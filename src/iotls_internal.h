@@ -55,6 +55,15 @@ typedef struct iotls_conn_priv {
     struct mbedtls_x509_crt *failed_chain; /* allocated on failure only */
     uint8_t chain_kept;
     uint32_t flags_seen;  /* verify flags of every depth so far */
+    /* The trust anchor of the verified chain (verify.c): the certificate
+     * at the highest depth, named once depth 0 passed with no flag. */
+    const struct mbedtls_x509_crt *verify_top; /* valid during verification only */
+    uint8_t verify_in_chain;   /* a verification is under way (depth 0 not yet seen) */
+    uint32_t anchor_der_len;   /* 0: no anchor recorded */
+    uint8_t anchor_is_root;    /* the anchor is self-issued */
+    char anchor_subject[IOTLS_ANCHOR_SUBJECT_MAX];
+    int32_t bundle_anchor; /* 1 + index of the bundled root that anchored the
+                              chain (bundle.c), 0: none */
 } iotls_conn_priv;
 
 #define IOTLS_PRIV(c) ((iotls_conn_priv *)(c)->priv)
@@ -81,12 +90,11 @@ void iotls_bio_more_first_bytes(iotls_conn *c, uint32_t max_wait_ms);
  */
 void iotls_bio_drain(iotls_conn *c, uint32_t max_wait_ms);
 
-/* ---- certificate name checks (verify.c) ---- */
+/* ---- certificate checks (verify.c) ---- */
 
-/* Mbed TLS verify callback, installed on every connection; p is the conn. */
+/* Mbed TLS verify callback, installed on every connection; p is the conn.
+ * The host name match is the policy's, iotls_policy_match_dns() (policy.h). */
 int iotls_verify_cb(void *p, struct mbedtls_x509_crt *crt, int depth, uint32_t *flags);
-/* RFC 6125 host name match against dNSName SANs (CN only without any). */
-int iotls_x509_match_dns(const struct mbedtls_x509_crt *crt, const char *host);
 
 /* Bounds every count in w by its array. The tap never exceeds them, but
  * iotls_diagnose() and iotls_error_format() take any iotls_error a caller
@@ -95,6 +103,23 @@ void iotls_wire_bound(iotls_wire *w);
 
 /* The last handshake message type received, 0 if none (bounded). */
 uint8_t iotls_wire_last_hs_msg(const iotls_wire *w);
+
+/* ---- device root bundle (bundle.c) ---- */
+
+struct mbedtls_ssl_config;
+struct mbedtls_x509_crt_profile;
+
+/* Called first by iotls_verify_cb() for every certificate: anchors one
+ * marked NOT_TRUSTED when a root of conf->bundle signed it. */
+void iotls_bundle_verify_hook(iotls_conn *c, struct mbedtls_x509_crt *crt, int depth,
+                              uint32_t *flags);
+/* With a bundle and no CA configured: the placeholder CA Mbed TLS needs. */
+void iotls_bundle_conf_apply(const iotls_conf *conf, struct mbedtls_ssl_config *sc);
+/* The hook's work on a checked blob, for any verification: the index of
+ * the root that signed crt (NOT_TRUSTED cleared in *flags), or -1. */
+int iotls_bundle_anchor_crt(const uint8_t *blob, size_t len, const struct mbedtls_x509_crt *crt,
+                            int depth, uint32_t *flags,
+                            const struct mbedtls_x509_crt_profile *prof);
 
 /* ---- classification (classify.c): the one place codes are decided ---- */
 

@@ -2,7 +2,7 @@
 """Host benchmark: iotls against openssl s_client, curl and Mbed TLS's
 ssl_client2, side by side in one run.
 
-    bench/host/run.py [--runs N] [--bulk-mb M] [--bulk-runs R] [--out FILE]
+    bench/host/run.py [--runs N] [--bulk-mb M] [--bulk-runs R] [--trust-only] [--out FILE]
 
 Handshakes. Every client does the same job against the same openssl
 s_server on 127.0.0.1 (a fresh PKI from tests/harness/pki.py): TCP connect,
@@ -18,6 +18,17 @@ RSA-2048 leaf + intermediate, one root) and version:
   - median wall time of N runs (indicative only: it includes process start),
   - peak heap of the client process (massif: requested bytes plus
     allocator overhead).
+
+Trust store. The same ECDSA P-256 chain over TLS 1.2, each client once
+with the test root alone and once with the system's trust store plus the
+test root: Debian's ca-certificates bundle with the root appended (a temp
+file), and a temp hashed directory (the bundle's roots and the test root,
+`openssl rehash`). iotls reads the bundle as its system store
+(SSL_CERT_FILE, no --cacert), the directory with --capath, and both at
+once (SSL_CERT_FILE + SSL_CERT_DIR); s_client with -CAfile / -CApath; curl
+with --cacert / --capath (curl also reads its default CA file with
+--capath). Instructions under callgrind and the ratio store / one root for
+each client (target for iotls with the bundle: <= 1.1).
 
 Throughput. `iotls get` and `curl` fetch one M MB body (10^6 bytes) from
 bench/host/bulk_server.py (Python ssl, the ECDSA chain, Content-Length,
@@ -56,6 +67,8 @@ REQUEST = b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n"
 VERSIONS = (("1.3", "TLS 1.3"), ("1.2", "TLS 1.2"))
 TARGET_HANDSHAKE = 45_000_000
 TARGET_BULK_RATIO = 0.9
+TARGET_TRUST_RATIO = 1.1
+SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 
 def free_port():
@@ -284,6 +297,109 @@ def bulk(pki, iotls, size, runs, tmp, lines, summary):
                      f"{size / 1e6 / c:.0f} |")
 
 
+def system_store(pki, tmp):
+    """A temp copy of the system store with the test root added: the bundle
+    with the root appended, and a hashed directory of the same roots (one
+    file per certificate, `openssl rehash`). Returns (bundle, dir, roots)."""
+    root = os.path.join(pki, "ec-root.pem")
+    with open(SYSTEM_BUNDLE) as f:
+        text = f.read()
+    with open(root) as f:
+        test_root = f.read()
+    bundle = os.path.join(tmp, "system-plus-test-root.pem")
+    with open(bundle, "w") as f:
+        f.write(text if text.endswith("\n") else text + "\n")
+        f.write(test_root)
+    hashed = os.path.join(tmp, "system-plus-test-root.d")
+    os.makedirs(hashed)
+    end = "-----END CERTIFICATE-----"
+    blocks = [b + end + "\n" for b in (text + "\n" + test_root).split(end) if "-----BEGIN" in b]
+    for i, b in enumerate(blocks):
+        with open(os.path.join(hashed, f"root-{i:03d}.pem"), "w") as f:
+            f.write(b[b.index("-----BEGIN"):])
+    r = subprocess.run(["openssl", "rehash", hashed], capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError("openssl rehash failed: " + r.stderr)
+    return bundle, hashed, len(blocks)
+
+
+def trust_store(pki, iotls, tmp, lines, summary):
+    if not os.path.isfile(SYSTEM_BUNDLE):
+        lines.append(f"\n## Trust store\n\nskipped: no {SYSTEM_BUNDLE} (Debian's ca-certificates)")
+        return
+    bundle, hashed, roots = system_store(pki, tmp)
+    root = os.path.join(pki, "ec-root.pem")
+    port = free_port()
+    url = f"https://localhost:{port}/"
+    resolve = f"localhost:{port}:127.0.0.1"
+    s_client = ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-servername",
+                "localhost", "-verify_hostname", "localhost", "-verify_return_error", "-quiet",
+                "-tls1_2"]
+    # (client, store) -> (command, extra environment)
+    cmds = {
+        ("iotls", "one"): ([iotls, "get", url, "--resolve", resolve, "--tls-max", "1.2",
+                            "--cacert", root], {}),
+        ("iotls", "bundle"): ([iotls, "get", url, "--resolve", resolve, "--tls-max", "1.2"],
+                              {"SSL_CERT_FILE": bundle}),
+        ("iotls", "dir"): ([iotls, "get", url, "--resolve", resolve, "--tls-max", "1.2",
+                            "--capath", hashed], {}),
+        ("iotls", "both"): ([iotls, "get", url, "--resolve", resolve, "--tls-max", "1.2"],
+                            {"SSL_CERT_FILE": bundle, "SSL_CERT_DIR": hashed}),
+        ("openssl s_client", "one"): (s_client + ["-CAfile", root, "-no-CApath",
+                                                  "-no-CAstore"], {}),
+        ("openssl s_client", "bundle"): (s_client + ["-CAfile", bundle, "-no-CApath",
+                                                     "-no-CAstore"], {}),
+        ("openssl s_client", "dir"): (s_client + ["-CApath", hashed, "-no-CAfile",
+                                                  "-no-CAstore"], {}),
+        ("openssl s_client", "both"): (s_client + ["-CAfile", bundle, "-CApath", hashed,
+                                                   "-no-CAstore"], {}),
+        ("curl", "one"): (["curl", "-sS", "--tls-max", "1.2", "--resolve", resolve, url,
+                           "--cacert", root], {}),
+        ("curl", "bundle"): (["curl", "-sS", "--tls-max", "1.2", "--resolve", resolve, url,
+                              "--cacert", bundle], {}),
+        ("curl", "dir"): (["curl", "-sS", "--tls-max", "1.2", "--resolve", resolve, url,
+                           "--capath", hashed], {}),
+        ("curl", "both"): (["curl", "-sS", "--tls-max", "1.2", "--resolve", resolve, url,
+                            "--cacert", bundle, "--capath", hashed], {}),
+    }
+    ir = {}
+    env0 = dict(os.environ)
+    with open(os.path.join(tmp, "server-trust.log"), "wb") as log:
+        server = start_server(pki, "ec", port, log)
+        try:
+            for key, (cmd, env) in cmds.items():
+                os.environ.pop("SSL_CERT_FILE", None)
+                os.environ.pop("SSL_CERT_DIR", None)
+                os.environ.update(env)
+                try:
+                    ir[key] = callgrind_ir(cmd, tmp)
+                finally:
+                    os.environ.clear()
+                    os.environ.update(env0)
+        finally:
+            stop(server)
+    summary["trust"] = ir
+    lines.append("\n## Trust store: one root vs the system store (ECDSA P-256 chain, TLS 1.2)\n")
+    lines.append(f"System store: {SYSTEM_BUNDLE} plus the test root ({roots} roots), as a "
+                 f"bundle and as an `openssl rehash` directory. Instructions of the client "
+                 f"process (callgrind); ratios against the same client with the test root "
+                 f"alone.\n")
+    lines.append("| client | one root file | system bundle | ratio | hashed directory | ratio "
+                 "| bundle + directory | ratio |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name in ("iotls", "openssl s_client", "curl"):
+        one = ir[(name, "one")]
+        cells = [f"{one / 1e6:.1f} M"]
+        for store in ("bundle", "dir", "both"):
+            v = ir[(name, store)]
+            cells += [f"{v / 1e6:.1f} M", f"{v / one:.2f}x"]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("\niotls: bundle = SSL_CERT_FILE (its system store), directory = --capath, "
+                 "both = SSL_CERT_FILE + SSL_CERT_DIR. s_client: -CAfile / -CApath. "
+                 "curl: --cacert / --capath (with --capath curl also reads its default CA "
+                 "file).")
+
+
 def targets(summary, lines):
     lines.append("\n## Targets\n")
     lines.append("| target | measured | met |")
@@ -293,6 +409,12 @@ def targets(summary, lines):
         if ir is not None:
             lines.append(f"| iotls, ECDSA chain, {vname}: <= 45 M instructions | {ir / 1e6:.1f} M "
                          f"| {'yes' if ir <= TARGET_HANDSHAKE else 'no'} |")
+    if "trust" in summary:
+        ir = summary["trust"]
+        r = ir[("iotls", "bundle")] / ir[("iotls", "one")]
+        lines.append(f"| iotls connect with the system store <= {TARGET_TRUST_RATIO} x with one root "
+                     f"file (ECDSA, TLS 1.2) | {r:.2f}x | "
+                     f"{'yes' if r <= TARGET_TRUST_RATIO else 'no'} |")
     if "bulk" in summary:
         mine, curl = summary["bulk"]
         lines.append(f"| iotls get >= 0.9 x curl's throughput | {mine / curl:.2f}x "
@@ -304,6 +426,8 @@ def main():
     ap.add_argument("--runs", type=int, default=15, help="wall-time runs per handshake client")
     ap.add_argument("--bulk-mb", type=int, default=200, help="throughput body size, MB (0: skip)")
     ap.add_argument("--bulk-runs", type=int, default=5, help="throughput runs per client")
+    ap.add_argument("--trust-only", action="store_true",
+                    help="only the trust store comparison (no handshake tables, no throughput)")
     ap.add_argument("--out", help="also write the report (Markdown) here")
     args = ap.parse_args()
     if not 1 <= args.runs <= 200:
@@ -318,7 +442,7 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: run scripts/install-deps first")
 
-    sc2 = build_ssl_client2()
+    sc2 = None if args.trust_only else build_ssl_client2()
     tmp = tempfile.mkdtemp(prefix="iotls-bench-")
     lines = []
     summary = {}
@@ -345,8 +469,10 @@ def main():
         lines.append(f"- iotls: {iotls}")
         lines.append(f"- handshake rows: connect, full handshake, verify, GET /, close; "
                      f"wall time = median of {args.runs} runs (includes process start)")
-        handshakes(pki, iotls, sc2, args.runs, tmp, lines, summary)
-        if args.bulk_mb:
+        if not args.trust_only:
+            handshakes(pki, iotls, sc2, args.runs, tmp, lines, summary)
+        trust_store(pki, iotls, tmp, lines, summary)
+        if args.bulk_mb and not args.trust_only:
             bulk(pki, iotls, args.bulk_mb * 1_000_000, args.bulk_runs, tmp, lines, summary)
         targets(summary, lines)
         load1 = os.getloadavg()

@@ -56,6 +56,13 @@
 
 /* Evidence kept from the hellos on the wire (see iotls_wire in error.h).
  * Lists longer than this are counted in full and kept truncated. */
+/* Room for the subject DN (text) of the root that anchored a verified
+ * chain, kept per connection (iotls_conn_anchor) and returned by
+ * iotls_verify_chain_params(). */
+#ifndef IOTLS_ANCHOR_SUBJECT_MAX
+#define IOTLS_ANCHOR_SUBJECT_MAX 128
+#endif
+
 #ifndef IOTLS_EV_MAX_SUITES
 #define IOTLS_EV_MAX_SUITES 32
 #endif

@@ -99,6 +99,10 @@ typedef struct iotls_conf {
     void *debug_ctx;
     uint32_t connect_total_ms; /* bound on all of iotls_conn_connect(): DNS, TCP
                                   and handshake together; 0: none (default) */
+    const uint8_t *bundle;     /* device root bundle (bundle.h), checked by
+                                  iotls_conf_set_bundle(); NULL: none */
+    size_t bundle_len;
+    const void *bundle_ops;    /* private: set by iotls_conf_set_bundle() */
 } iotls_conf;
 
 /* Timings of the last connect, in ms since iotls_conn_connect() began. */
@@ -217,6 +221,15 @@ const char *iotls_conn_verify_name(const iotls_conn *c);  /* name checked */
  * end. */
 const unsigned char *iotls_conn_peer_cert(const iotls_conn *c, size_t i, size_t *der_len);
 uint32_t iotls_conn_verify_result(const iotls_conn *c);
+/* The certificate the server's chain was verified up to (the trusted root,
+ * or a trusted certificate the server sent itself), after a successful
+ * handshake: its subject DN as text into subject[len] (cut to fit, always
+ * NUL-terminated when len > 0) and the size of its DER in *der_len; both
+ * may be NULL. The certificate a device must hold to trust this server.
+ * Returns 1 when it is a root (self-issued), 2 when it is a trusted
+ * certificate that is not (an intermediate in the trust store), 0 when
+ * there is none (no handshake yet, or it failed). */
+int iotls_conn_anchor(const iotls_conn *c, char *subject, size_t len, size_t *der_len);
 const iotls_timings *iotls_conn_timings(const iotls_conn *c);
 
 /* For experts: the underlying mbedtls_ssl_context (Mbed TLS 3.6), NULL

@@ -95,11 +95,14 @@ typedef enum iotls_cause {
     IOTLS_CAUSE_OUT_OF_MEMORY = 29,
     IOTLS_CAUSE_ENTROPY_FAILURE = 30,
     IOTLS_CAUSE_CA_LOAD_ERROR = 31,
-    IOTLS_CAUSE_UNKNOWN = 32
+    IOTLS_CAUSE_UNKNOWN = 32,
+    /* Added with the certificate policy (src/trust/policy.c). */
+    IOTLS_CAUSE_NAME_CONSTRAINTS = 33, /* a name outside what a CA may issue for */
+    IOTLS_CAUSE_CERT_PROFILE = 34      /* an RFC 5280 / CA/B rule the policy enforces */
 } iotls_cause;
 
 /* One past the highest cause number; grows when a cause is added. */
-#define IOTLS_CAUSE_END 33
+#define IOTLS_CAUSE_END 35
 
 /* How far the evidence goes. Stable numbers. */
 typedef enum iotls_certainty {

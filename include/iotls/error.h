@@ -52,6 +52,7 @@ typedef enum iotls_err {
     IOTLS_ERR_CRED_KEY = -9,         /* client key does not parse */
     IOTLS_ERR_CRED_MISMATCH = -12,   /* client key does not belong to its certificate */
     IOTLS_ERR_CRED_PASSWORD = -13,   /* client key: wrong or missing password */
+    IOTLS_ERR_BUNDLE = -14,          /* device root bundle malformed (bundle.h) */
 
     /* dns */
     IOTLS_ERR_DNS = -10,             /* name does not resolve */
@@ -74,6 +75,8 @@ typedef enum iotls_err {
 
     /* verify */
     IOTLS_ERR_VERIFY = -40,          /* chain or name rejected; see verify_flags */
+    IOTLS_ERR_CHAIN_INPUT = -41,     /* iotls_verify_chain(): no certificate could be
+                                        read from the chain given; see mbedtls_code */
 
     /* read */
     IOTLS_ERR_READ_TIMEOUT = -50,

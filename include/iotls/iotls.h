@@ -14,6 +14,8 @@
 #include "iotls/conn.h"
 #include "iotls/diagnose.h"
 #include "iotls/probe.h"
+#include "iotls/verify.h"
+#include "iotls/bundle.h"
 
 #define IOTLS_VERSION_STRING "0.1.0"
 

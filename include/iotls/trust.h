@@ -6,6 +6,21 @@
  * position, its subject when that much could be read, and the Mbed TLS code
  * saying why. An empty store is an error at connect time, never a silent
  * "verify nothing".
+ *
+ * Where Mbed TLS offers its CA callback (the host build), a store costs
+ * little until it is used: a root is checked for form when it is added
+ * (what Mbed TLS would refuse for its encoding, version, algorithms or
+ * curve is reported then, with the reason a parse would give) and kept as
+ * DER, indexed by subject; it is parsed only when a chain names it. A root
+ * that passes that check but fails the full parse is reported when a chain
+ * names it (an issue added during the handshake, the root not trusted), or
+ * at once after iotls_trust_set_parse_all(). A small store (16 roots or
+ * fewer, no hashed directory: a --cacert file) is parsed whole at its first
+ * use instead, every verdict then. Builds without the callback (the device)
+ * parse every root when it is added.
+ *
+ * A store may be shared by the connections of one thread; a handshake may
+ * update it (issues found, roots read from a hashed directory).
  */
 #ifndef IOTLS_TRUST_H
 #define IOTLS_TRUST_H
@@ -30,9 +45,10 @@ typedef struct iotls_trust_issue {
 } iotls_trust_issue;
 
 typedef struct iotls_trust {
-    void *certs;              /* private: the parsed certificates (Mbed TLS's
-                                 mbedtls_x509_crt list), NULL until one loads */
-    uint32_t loaded;          /* certificates loaded */
+    void *certs;              /* private: the store, NULL until one loads */
+    uint32_t loaded;          /* certificates usable: loaded, plus the names
+                                 of hashed directories not read yet (see
+                                 iotls_trust_add_fetch) */
     uint32_t skipped;         /* certificates that failed to load */
     uint32_t sources;         /* buffers and files read */
     uint32_t n_issues;        /* issues kept (<= IOTLS_TRUST_MAX_ISSUES) */
@@ -54,6 +70,32 @@ void iotls_trust_free(iotls_trust *t);
  */
 int iotls_trust_add_buffer(iotls_trust *t, const unsigned char *buf, size_t len,
                            const char *label);
+
+/*
+ * Parse every root fully when it is added (and have the ports read whole
+ * directories), so that every unusable root is reported before the first
+ * connection: what a verbose tool asks for; it costs what loading cost
+ * before the lazy store. Call it before adding roots. IOTLS_OK,
+ * IOTLS_ERR_ALLOC or IOTLS_ERR_USAGE.
+ */
+int iotls_trust_set_parse_all(iotls_trust *t);
+
+/*
+ * On-demand roots, for ports (a c_rehash directory): when a chain names an
+ * issuer, fetch is called once per source and per name hash (OpenSSL's
+ * X509_NAME_hash of the issuer, the "%08x" of a hashed file name) and adds
+ * what it finds with iotls_trust_add_buffer(); it returns how many of its
+ * names it read (>= 0) or IOTLS_ERR_ALLOC. names: how many certificates the
+ * source names, counted in t->loaded until read. On IOTLS_OK the store owns
+ * ctx (ctx_free(ctx) at iotls_trust_free, ctx_free may be NULL). Returns 1
+ * when the store cannot look up by name (a build without Mbed TLS's CA
+ * callback or SHA-1, after iotls_trust_set_parse_all(), too many sources):
+ * the caller adds its roots now instead and keeps ctx. IOTLS_ERR_ALLOC,
+ * IOTLS_ERR_USAGE.
+ */
+typedef int (*iotls_trust_fetch_fn)(iotls_trust *t, void *ctx, uint32_t name_hash);
+int iotls_trust_add_fetch(iotls_trust *t, iotls_trust_fetch_fn fetch, void *ctx,
+                          void (*ctx_free)(void *ctx), uint32_t names);
 
 /*
  * Reason text for an issue ("unsupported public key algorithm", ...), from

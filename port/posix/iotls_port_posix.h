@@ -19,15 +19,26 @@ extern "C" {
  */
 int iotls_trust_add_file(iotls_trust *t, const char *path, int *sys_err);
 
-/* Add every regular file in a directory (OpenSSL's c_rehash layout works:
- * hash links are followed, duplicates skipped by content). */
+/*
+ * Add a directory of CA files. One in OpenSSL's c_rehash layout (files or
+ * links named <8 hex digits of the subject hash>.<n>, as `openssl rehash`
+ * writes them) is not read now: only its names are listed (each counted
+ * in t->loaded), and the files of one hash are read when a chain names
+ * that issuer, as OpenSSL does; other files there are ignored, as OpenSSL
+ * does. A directory without such names, or any directory after
+ * iotls_trust_set_parse_all() or in a build that cannot look up by name,
+ * is read whole: every regular file, duplicates skipped by content.
+ * IOTLS_OK, IOTLS_ERR_TRUST_READ (errno in *sys_err), IOTLS_ERR_ALLOC.
+ */
 int iotls_trust_add_dir(iotls_trust *t, const char *path, int *sys_err);
 
 /*
  * The host's trust store: $SSL_CERT_FILE and/or $SSL_CERT_DIR when set,
  * otherwise the first of the usual bundle files that exists
  * (/etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt,
- * ...). Sets t->origin to what was read.
+ * ...). Sets t->origin to what was read. With both variables set, a root
+ * in both is kept once, and a hashed directory is read only for the
+ * issuers chains name (see iotls_trust_add_dir).
  */
 int iotls_trust_add_system(iotls_trust *t, int *sys_err);
 

@@ -1,10 +1,16 @@
 /*
  * POSIX port: trust stores from files, directories and the host's store.
  *
- * Directories: every regular file (symlinks followed) is read; a file with
- * no certificate in it at all (a README, a CRL) is skipped quietly, while a
- * certificate that fails to parse is an issue as anywhere else. Identical
- * certificates (c_rehash hash links next to their targets) load once.
+ * Directories: a directory with c_rehash names (<8 hex digits of the
+ * subject's hash>.<n>, what `openssl rehash` writes) is not read when it is
+ * added: only its names are listed, and the file(s) of one subject hash are
+ * read when a chain names that issuer (iotls_trust_add_fetch), as OpenSSL
+ * does. Otherwise (no such names, a build that cannot look up by name,
+ * iotls_trust_set_parse_all()) every regular file (symlinks followed) is
+ * read; a file with no certificate in it at all (a README, a CRL) is
+ * skipped quietly, while a certificate that fails to parse is an issue as
+ * anywhere else. Identical certificates (hash links next to their targets,
+ * a bundle and a directory of the same roots) load once.
  * Only the public API is used: a port is a client of the library.
  */
 #include <dirent.h>
@@ -142,6 +148,61 @@ static void origin_add(iotls_trust *t, const char *what)
     snprintf(t->origin + n, sizeof t->origin - n, "%s%s", n > 0 ? "; " : "", what);
 }
 
+/* A c_rehash certificate name: 8 lower-case hex digits, '.', a number
+ * (CRLs are "<hash>.r<n>"). */
+static int hashed_name(const char *n)
+{
+    int i;
+
+    for (i = 0; i < 8; i++)
+        if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+            return 0;
+    if (n[8] != '.' || n[9] < '0' || n[9] > '9')
+        return 0;
+    for (i = 10; n[i] != '\0'; i++)
+        if (n[i] < '0' || n[i] > '9' || i > 16)
+            return 0;
+    return 1;
+}
+
+/* Most files of one hash read (collisions and re-issued roots give .1, .2). */
+#define MAX_HASH_SUFFIX 64
+
+/* iotls_trust_fetch_fn of a hashed directory: <dir>/<hash>.0, .1, ... up to
+ * the first missing one. */
+static int fetch_hashed(iotls_trust *t, void *ctx, uint32_t hash)
+{
+    const char *dir = (const char *)ctx;
+    char origin[sizeof t->origin];
+    int n, read = 0;
+
+    for (n = 0; n < MAX_HASH_SUFFIX; n++) {
+        char full[4096];
+        struct stat st;
+        int e = 0, r;
+        if (snprintf(full, sizeof full, "%s/%08lx.%d", dir, (unsigned long)hash, n) >=
+                (int)sizeof full ||
+            stat(full, &st) != 0)
+            break;
+        if (!S_ISREG(st.st_mode))
+            continue;
+        /* Not quiet: a file named as a certificate that holds none is an
+         * issue; the origin stays the directory. */
+        memcpy(origin, t->origin, sizeof origin);
+        r = add_file(t, full, 0, &e);
+        memcpy(t->origin, origin, sizeof origin);
+        if (r == IOTLS_ERR_ALLOC)
+            return r;
+        read++; /* unreadable: skipped, as in a directory read whole */
+    }
+    return read;
+}
+
+static void free_ctx(void *ctx)
+{
+    free(ctx);
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -152,7 +213,7 @@ int iotls_trust_add_dir(iotls_trust *t, const char *path, int *sys_err)
     DIR *d;
     struct dirent *de;
     char **names = NULL;
-    size_t n = 0, cap = 0, i;
+    size_t n = 0, cap = 0, i, hashed = 0;
     int dummy = 0, rc = IOTLS_OK;
 
     if (sys_err == NULL)
@@ -185,9 +246,28 @@ int iotls_trust_add_dir(iotls_trust *t, const char *path, int *sys_err)
             rc = IOTLS_ERR_ALLOC;
             break;
         }
+        hashed += hashed_name(names[n]);
         n++;
     }
     closedir(d);
+    if (rc == IOTLS_OK && hashed > 0) {
+        /* Named by subject hash: read on demand, nothing now. */
+        char *ctx = strdup(path);
+        int r = ctx != NULL ? iotls_trust_add_fetch(t, fetch_hashed, ctx, free_ctx,
+                                                    (uint32_t)hashed)
+                            : IOTLS_ERR_ALLOC;
+        if (r != IOTLS_OK)
+            free(ctx);
+        if (r == IOTLS_OK || r < 0) {
+            for (i = 0; i < n; i++)
+                free(names[i]);
+            free(names);
+            if (r == IOTLS_OK)
+                origin_add(t, path);
+            return r;
+        }
+        /* 1: no lookups by name here; read it all */
+    }
     if (rc == IOTLS_OK && n > 0)
         qsort(names, n, sizeof *names, cmp_names);
     for (i = 0; i < n; i++) {

@@ -18,7 +18,7 @@
 
 /* Certificates: no SHA-1 or MD5 signatures, RSA keys of 2048 bits or more,
  * EC keys on the NIST curves only. */
-static const mbedtls_x509_crt_profile cert_profile = {
+const mbedtls_x509_crt_profile iotls_cert_profile = {
     MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA256) | MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA384) |
         MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA512),
     0xFFFFFFF, /* any public key algorithm */
@@ -108,7 +108,7 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
     mbedtls_ssl_conf_groups(sc, conf->groups != NULL ? conf->groups : iotls_default_groups());
     mbedtls_ssl_conf_sig_algs(sc, conf->sig_algs != NULL ? conf->sig_algs
                                                          : iotls_default_sig_algs());
-    mbedtls_ssl_conf_cert_profile(sc, &cert_profile);
+    mbedtls_ssl_conf_cert_profile(sc, &iotls_cert_profile);
     mbedtls_ssl_conf_min_tls_version(sc, ssl_version(conf->min_version != 0 ? conf->min_version
                                                                             : IOTLS_TLS_1_2));
     mbedtls_ssl_conf_max_tls_version(sc, ssl_version(conf->max_version != 0 ? conf->max_version
@@ -120,8 +120,9 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
     mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
         sc, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
-    if (conf->trust != NULL && conf->trust->loaded > 0 && conf->trust->certs != NULL)
-        mbedtls_ssl_conf_ca_chain(sc, iotls_trust_crt(conf->trust), NULL);
+    if (conf->trust != NULL)
+        iotls_trust_conf_apply(conf->trust, sc);
+    iotls_bundle_conf_apply(conf, sc); /* device root bundle (bundle.c) */
 #if defined(MBEDTLS_SSL_ALPN)
     if (conf->alpn != NULL && conf->alpn[0] != NULL &&
         (ret = mbedtls_ssl_conf_alpn_protocols(sc, conf->alpn)) != 0) {
@@ -229,6 +230,10 @@ static int set_names(iotls_conn *c)
         e->sni_sent = 1;
         iotls_strlcpy(e->sni, sni, sizeof e->sni);
     }
+    /* The policy checks the dialed host (its IP SANs for a literal); a
+     * custom name is Mbed TLS's to check, as it is the one sent. */
+    iotls_policy_init(&c->eng->policy, c->is_ip ? NULL : e->host, c->is_ip ? &c->ip : NULL,
+                      conf->sni_mode != IOTLS_SNI_CUSTOM);
     return IOTLS_OK;
 }
 
@@ -365,7 +370,7 @@ int iotls_conn_connect(iotls_conn *c, const char *host, uint16_t port)
     memcpy(c->err.host, host, hl);
     c->err.host[hl] = '\0';
 
-    if (c->conf->trust == NULL || c->conf->trust->loaded == 0) {
+    if ((c->conf->trust == NULL || c->conf->trust->loaded == 0) && c->conf->bundle == NULL) {
         if (c->conf->trust != NULL)
             iotls_strlcpy(c->err.detail, c->conf->trust->origin, sizeof c->err.detail);
         return iotls_fail(c, IOTLS_ERR_TRUST_EMPTY, IOTLS_STAGE_SETUP, 0, 0);

@@ -127,6 +127,18 @@ const unsigned char *iotls_conn_peer_cert(const iotls_conn *c, size_t i, size_t 
     return NULL;
 }
 
+int iotls_conn_anchor(const iotls_conn *c, char *subject, size_t len, size_t *der_len)
+{
+    const iotls_conn_priv *pv = c != NULL && c->priv != NULL ? IOTLS_PRIV(c) : NULL;
+    int ok = pv != NULL && pv->anchor_der_len > 0 && handshake_over(c);
+
+    if (subject != NULL && len > 0)
+        iotls_strlcpy(subject, ok ? pv->anchor_subject : "", len);
+    if (der_len != NULL)
+        *der_len = ok ? pv->anchor_der_len : 0;
+    return !ok ? 0 : pv->anchor_is_root ? 1 : 2;
+}
+
 void *iotls_conn_mbedtls_ssl(iotls_conn *c)
 {
     return iotls_ssl(c);

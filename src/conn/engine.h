@@ -12,6 +12,7 @@
 #include "mbedtls/x509_crt.h"
 
 #include "iotls_internal.h"
+#include "trust/policy.h"
 
 /* Most suites one conf may name (TLS 1.3 and 1.2 together). */
 #define IOTLS_ENGINE_MAX_SUITES IOTLS_MAX_SUITES
@@ -28,6 +29,10 @@ struct iotls_engine {
      * the decrypted message is still in Mbed TLS's input buffer. */
     uint16_t tls13_sig_alg;
     uint32_t tls13_msgs_seen; /* bit per encrypted handshake type caught */
+    /* The certificate policy of this connection (policy.c), set with the
+     * names before the handshake (conn.c set_names), applied to every
+     * certificate by iotls_verify_cb. */
+    iotls_policy policy;
 };
 
 /* The SSL context, or NULL before setup. */
@@ -44,11 +49,26 @@ const mbedtls_x509_crt *iotls_conn_peer_crt(const iotls_conn *c);
  * 5280 4.2.1.6)? iotls checks these itself (addr.c). Returns 1 or 0. */
 int iotls_x509_match_ip(const mbedtls_x509_crt *crt, const iotls_addr *ip);
 
-/* The trust store's parsed list, NULL when empty. */
-static inline mbedtls_x509_crt *iotls_trust_crt(const iotls_trust *t)
-{
-    return t != NULL ? (mbedtls_x509_crt *)t->certs : (mbedtls_x509_crt *)0;
-}
+/* The trust store's parsed roots, NULL when none (trust.c): all of them
+ * in an eager store; in a lazy one those a chain has named so far. */
+mbedtls_x509_crt *iotls_trust_crt(const iotls_trust *t);
+
+/* The certificate profile of every verification, connection or offline
+ * (conn.c). */
+extern const mbedtls_x509_crt_profile iotls_cert_profile;
+
+/* ---- trust store lookups (trust.c) ---- */
+
+/* Points an SSL config at the store: verification required. */
+void iotls_trust_conf_apply(iotls_trust *t, mbedtls_ssl_config *sc);
+
+/* Verifies chain (leaf first) offline against the store, exactly as a
+ * connection would (same lookup, same profile): Mbed TLS's return value,
+ * *flags set as for mbedtls_x509_crt_verify_with_profile(); cn NULL. */
+int iotls_trust_verify_chain(iotls_trust *t, mbedtls_x509_crt *chain,
+                             const mbedtls_x509_crt_profile *profile,
+                             int (*f_vrfy)(void *, mbedtls_x509_crt *, int, uint32_t *),
+                             void *p_vrfy, uint32_t *flags);
 
 /* Client credentials onto a config (cred.c): 0, -1 when nothing is
  * loaded, or the Mbed TLS error. */

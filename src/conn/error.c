@@ -10,6 +10,7 @@
 #include "mbedtls/x509.h"
 
 #include "iotls_internal.h"
+#include "trust/policy.h"
 
 void iotls_error_init(iotls_error *e)
 {
@@ -48,6 +49,8 @@ static const struct {
     {MBEDTLS_X509_BADCRL_BAD_PK, "crl_bad_pk"},
     {MBEDTLS_X509_BADCRL_BAD_KEY, "crl_bad_key"},
     {IOTLS_BADCERT_IP_MISMATCH, "ip_mismatch"},
+    {IOTLS_BADCERT_LEAF_IS_CA, "leaf_is_ca"},
+    {IOTLS_BADCERT_NAME_CONSTRAINTS, "name_constraints"},
 };
 
 /* Appends to a buffer like snprintf, tracking the full length. */
@@ -280,11 +283,17 @@ int iotls_error_format(const iotls_error *e, char *buf, size_t len)
     case IOTLS_ERR_DNS_TIMEOUT:
         put(&o, "no answer from DNS for \"%s\"", e->host);
         break;
+    case IOTLS_ERR_CHAIN_INPUT:
+        put(&o, "no certificate could be read from the chain to verify");
+        break;
     case IOTLS_ERR_TRUST_EMPTY:
         put(&o, "the trust store holds no usable CA certificate");
         break;
     case IOTLS_ERR_TRUST_READ:
         put(&o, "the trust store could not be read");
+        break;
+    case IOTLS_ERR_BUNDLE:
+        put(&o, "the root bundle is malformed or corrupt");
         break;
     case IOTLS_ERR_HOSTNAME:
         put(&o, "\"%s\" is not a usable host name", e->host);

@@ -41,6 +41,8 @@ static const char *const cause_names[IOTLS_CAUSE_END] = {
     "entropy_failure",
     "ca_load_error",
     "unknown",
+    "name_constraints",
+    "cert_profile",
 };
 
 const char *iotls_cause_name(iotls_cause cause)

@@ -115,7 +115,22 @@ static void raw_facts(iotls_diag_ctx *x)
         iotls_diag_add_evidence(x, "detail: %s", e->detail);
 }
 
+static int diagnose(const iotls_error *e, const iotls_diag_input *in, int offline,
+                    const struct mbedtls_x509_crt *chain, iotls_diagnosis *out);
+
 int iotls_diagnose(const iotls_error *e, const iotls_diag_input *in, iotls_diagnosis *out)
+{
+    return diagnose(e, in, 0, NULL, out);
+}
+
+int iotls_diagnose_offline(const iotls_error *e, const iotls_diag_input *in,
+                           const struct mbedtls_x509_crt *chain, iotls_diagnosis *out)
+{
+    return diagnose(e, in, 1, chain, out);
+}
+
+static int diagnose(const iotls_error *e, const iotls_diag_input *in, int offline,
+                    const struct mbedtls_x509_crt *chain, iotls_diagnosis *out)
 {
     static const iotls_diag_input none; /* all zero: nothing known */
     iotls_diag_ctx x;
@@ -132,6 +147,8 @@ int iotls_diagnose(const iotls_error *e, const iotls_diag_input *in, iotls_diagn
     e = &ev;
 
     x.e = e;
+    x.chain = chain;
+    x.offline = offline;
     x.in = in != NULL ? in : &none;
     x.d = out;
     x.host = x.in->host != NULL ? x.in->host : e->host;

@@ -11,6 +11,8 @@
 
 #include "iotls/diagnose.h"
 
+struct mbedtls_x509_crt;
+
 typedef struct iotls_diag_ctx {
     const iotls_error *e;
     const iotls_diag_input *in;
@@ -18,6 +20,11 @@ typedef struct iotls_diag_ctx {
     const char *host; /* the host dialed */
     const char *sni;  /* SNI on the wire, NULL if none was sent */
     int host_is_ip;
+    /* Offline verification (iotls verify): the chain checked, which stands
+     * in for the connection's peer chain; no connection, no SNI, and the
+     * time is the one asked for, not a clock. */
+    const struct mbedtls_x509_crt *chain;
+    int offline;
 } iotls_diag_ctx;
 
 #if defined(__GNUC__)

@@ -125,7 +125,12 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         FIX(fix_server, "nothing: the server is fine");
         break;
     case IOTLS_CAUSE_HOSTNAME_MISMATCH:
-        if (iotls_diag_sni_differs(x)) {
+        if (x->offline) {
+            /* iotls verify: nothing was dialed */
+            FIX(fix_tool, "check a name the certificate lists (iotls verify -v shows them)");
+            FIX(fix_device, "dial a name the certificate lists (mbedtls_ssl_set_hostname(&ssl, "
+                            "\"<that name>\");)");
+        } else if (iotls_diag_sni_differs(x)) {
             FIX(fix_tool, "drop --sni; iotls checks the certificate against the dialed host");
             FIX(fix_device, "mbedtls_ssl_set_hostname(&ssl, \"%s\");", h);
         } else {
@@ -133,7 +138,8 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
             FIX(fix_device, "mbedtls_ssl_set_hostname(&ssl, \"<a name the certificate lists>\"); "
                             "and dial that name");
         }
-        FIX(fix_server, "serve a certificate whose subjectAltName lists DNS:%s", h);
+        FIX(fix_server, "serve a certificate whose subjectAltName lists %s:%s",
+            x->host_is_ip ? "IP" : "DNS", h);
         break;
     case IOTLS_CAUSE_UNKNOWN_CA:
         FIX(fix_tool, "--cacert FILE with the root CA that issued the server's chain");
@@ -270,6 +276,24 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
                         "must include its NUL) and check its return value: > 0 counts skipped "
                         "certificates");
         FIX(fix_server, "nothing: the server is fine");
+        break;
+    case IOTLS_CAUSE_NAME_CONSTRAINTS:
+        FIX(fix_tool, "none: the CA may not issue for that name; `iotls verify CHAIN --host "
+                      "%s -v` shows the chain", h);
+        FIX(fix_device, "none safe: a CA's name constraints are part of trusting it (Mbed TLS "
+                        "3.6 alone ignores non-critical ones; iotls enforces them)");
+        FIX(fix_server, "a certificate from a CA whose nameConstraints permit the name, or "
+                        "reissue the CA with it permitted (openssl: nameConstraints=permitted;"
+                        "DNS:.example.com, non-critical: Mbed TLS cannot parse a critical one "
+                        "in a handshake)");
+        break;
+    case IOTLS_CAUSE_CERT_PROFILE:
+        FIX(fix_tool, "none: the certificate must be reissued; `iotls verify CHAIN --host %s -v` "
+                      "checks a new one before it is deployed", h);
+        FIX(fix_device, "none safe: the rule is part of iotls's certificate policy "
+                        "(docs/policy.md); Mbed TLS alone does not check it");
+        FIX(fix_server, "reissue the certificate named above following RFC 5280 (a private PKI: "
+                        "subjectKeyIdentifier=hash, authorityKeyIdentifier=keyid:always)");
         break;
     case IOTLS_CAUSE_UNKNOWN:
     case IOTLS_CAUSE_NONE:

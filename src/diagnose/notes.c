@@ -70,7 +70,8 @@ void iotls_diag_side_notes(iotls_diag_ctx *x)
         d->cause != IOTLS_CAUSE_HOSTNAME_MISMATCH)
         iotls_diag_add_note(x, "ClientHello SNI \"%s\" differs from the dialed host \"%s\"", x->sni,
                             x->host);
-    if (x->e->wall_time >= 0 && iotls_diag_clock_bad(x) && d->cause != IOTLS_CAUSE_CLOCK_NOT_SET) {
+    if (!x->offline && x->e->wall_time >= 0 && iotls_diag_clock_bad(x) &&
+        d->cause != IOTLS_CAUSE_CLOCK_NOT_SET) {
         iotls_diag_time_text(x->e->wall_time, when, sizeof(when));
         if (x->in->build_time > 0) {
             iotls_diag_time_text(x->in->build_time, built, sizeof(built));

@@ -14,6 +14,18 @@ int iotls_diag_network(iotls_diag_ctx *x);   /* dns, connect, read, write */
 int iotls_diag_handshake(iotls_diag_ctx *x); /* what the server answered */
 int iotls_diag_cert(iotls_diag_ctx *x);      /* verify flags and the chain */
 
+/* Within iotls_diag_cert(), after Mbed TLS's own flags: what iotls's
+ * certificate policy rejected (rules_policy.c); leaf heads the chain as
+ * sent (or given), NULL when unknown. */
+struct mbedtls_x509_crt;
+int iotls_diag_policy(iotls_diag_ctx *x, const struct mbedtls_x509_crt *leaf);
+
+/* iotls_diagnose() for a chain verified offline (src/trust/chain.c): the
+ * certificate rules read chain (leaf first) instead of a connection's. */
+struct mbedtls_x509_crt;
+int iotls_diagnose_offline(const iotls_error *e, const iotls_diag_input *in,
+                           const struct mbedtls_x509_crt *chain, iotls_diagnosis *out);
+
 /* Notes that hold whatever the cause: trust store issues, a narrow offer,
  * an SNI other than the host, a clock before the build date. */
 void iotls_diag_side_notes(iotls_diag_ctx *x);

@@ -8,6 +8,9 @@
  * (a wrong SNI brings a default certificate that fails everything else),
  * then trust, dates, and the algorithms. The other flags become notes.
  *
+ * Rejections by iotls's own certificate policy (name constraints, profile
+ * rules) come last, in rules_policy.c.
+ *
  * Trust problems are told apart with the chain as sent (the input conn's,
  * which iotls keeps after a failed verification): a single
  * self-issued certificate is self-signed; a chain whose top is a root the
@@ -19,6 +22,7 @@
 #include <string.h>
 
 #include "mbedtls/asn1.h"
+#include "mbedtls/oid.h"
 #include "mbedtls/x509.h"
 #include "mbedtls/x509_crt.h"
 
@@ -115,23 +119,22 @@ static void names_text(const mbedtls_x509_crt *c, char *buf, size_t len)
     }
 }
 
-/* Does name match the pattern (one leftmost "*" label allowed)? */
-static int name_match(const char *pattern, size_t plen, const char *name)
+/* Is the certificate valid for host? The policy's own rule (RFC 6125,
+ * dNSName SANs only), so the diagnosis never disagrees with the check. */
+static int cert_covers(const mbedtls_x509_crt *c, const char *host)
 {
-    size_t nlen = strlen(name), i;
-    if (plen > 2 && pattern[0] == '*' && pattern[1] == '.') {
-        const char *dot = strchr(name, '.');
-        if (dot == NULL)
-            return 0;
-        pattern += 1;
-        plen -= 1;
-        name = dot;
-        nlen = strlen(name);
-    }
-    if (plen != nlen)
+    return iotls_policy_match_dns(c, host);
+}
+
+/* Does the DNS name end with "." + suffix (one label or more before it)? */
+static int ends_below(const char *name, const unsigned char *suffix, size_t slen)
+{
+    size_t n = strlen(name), i;
+
+    if (n <= slen + 1 || name[n - slen - 1] != '.')
         return 0;
-    for (i = 0; i < plen; i++) {
-        char a = pattern[i], b = name[i];
+    for (i = 0; i < slen; i++) {
+        char a = name[n - slen + i], b = (char)suffix[i];
         if (a >= 'A' && a <= 'Z')
             a = (char)(a - 'A' + 'a');
         if (b >= 'A' && b <= 'Z')
@@ -142,21 +145,54 @@ static int name_match(const char *pattern, size_t plen, const char *name)
     return 1;
 }
 
-static int cert_covers(const mbedtls_x509_crt *c, const char *host)
+/* Why a certificate that seems to name the host does not, in the policy's
+ * words: its only name is the CN, or a wildcard the policy reads more
+ * narrowly than a glob would. "" when there is nothing to add. */
+static void name_why(const iotls_diag_ctx *x, const mbedtls_x509_crt *leaf, char *buf,
+                     size_t len)
 {
     const mbedtls_x509_sequence *s;
-    for (s = &c->subject_alt_names; s != NULL; s = s->next)
-        if (s->buf.len > 0 && (s->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK) == 2 &&
-            name_match((const char *)s->buf.p, s->buf.len, host))
-            return 1;
-    return 0;
+    const mbedtls_x509_name *n;
+    int dns = 0, guard = 0;
+
+    buf[0] = '\0';
+    if (leaf == NULL || x->host_is_ip)
+        return;
+    for (s = &leaf->subject_alt_names; s != NULL && guard < 1024; s = s->next, guard++) {
+        const unsigned char *p = s->buf.p;
+        size_t l = s->buf.len;
+        if (p == NULL || l == 0 || s->buf.tag != (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2))
+            continue;
+        dns++;
+        if (buf[0] != '\0')
+            continue;
+        if (l > 2 && p[0] == '*' && p[1] == '.' && ends_below(x->host, p + 2, l - 2))
+            snprintf(buf, len, ": the wildcard %.*s stands for one label only, not the "
+                     "several of \"%s\" (RFC 6125 6.4.3)", (int)l, (const char *)p, x->host);
+        else if (memchr(p, '*', l) != NULL && !(l > 2 && p[0] == '*' && p[1] == '.'))
+            snprintf(buf, len, ": %.*s is a partial wildcard, which matches nothing (only \"*\" "
+                     "as a whole left-most label is one, RFC 6125 6.4.3)", (int)l,
+                     (const char *)p);
+    }
+    if (dns > 0)
+        return;
+    for (n = &leaf->subject, guard = 0; n != NULL && guard < 64; n = n->next, guard++) {
+        if (n->oid.p == NULL || MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) != 0)
+            continue;
+        snprintf(buf, len, ": no DNS subjectAltName, and the common name (CN=%.*s) is never "
+                 "used as the host name (RFC 6125 6.4.4)", (int)n->val.len,
+                 (const char *)n->val.p);
+        return;
+    }
+    snprintf(buf, len, ": it has no DNS subjectAltName");
 }
 
 static int clock_rule(iotls_diag_ctx *x)
 {
     const iotls_error *e = x->e;
     char when[40], built[40];
-    if ((e->verify_flags & BADCERT_DATES) == 0 || !iotls_diag_clock_bad(x))
+    /* offline, the time was chosen, not read off a clock */
+    if ((e->verify_flags & BADCERT_DATES) == 0 || x->offline || !iotls_diag_clock_bad(x))
         return 0;
     if (e->wall_time < 0) {
         iotls_diag_add_evidence(x, "the device has no wall-clock time (no RTC, no SNTP)");
@@ -183,10 +219,11 @@ static int clock_rule(iotls_diag_ctx *x)
 static int name_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
 {
     const iotls_error *e = x->e;
-    char names[IOTLS_DIAG_SCRATCH - 60];
+    char names[IOTLS_DIAG_SCRATCH - 60], why[IOTLS_DIAG_SCRATCH - 60];
     int covers_host = 0;
     if ((e->verify_flags & BADCERT_NAME) == 0)
         return 0;
+    name_why(x, leaf, why, sizeof why);
     iotls_diag_add_evidence(x, "certificate name check failed for \"%s\"%s",
                             e->verify_name[0] ? e->verify_name : x->host,
                             e->verify_flags & IOTLS_BADCERT_IP_MISMATCH ? " (IP address SANs)"
@@ -195,6 +232,16 @@ static int name_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
         names_text(leaf, names, sizeof(names));
         iotls_diag_add_evidence(x, "server certificate names: %s", names);
         covers_host = !x->host_is_ip && cert_covers(leaf, x->host);
+    }
+    /* The policy's own words (which certificate, which rule), when it
+     * made the name check. */
+    if (e->detail[0] != '\0')
+        iotls_diag_add_evidence(x, "policy: %s", e->detail);
+    if (x->offline) {
+        /* no server chose this certificate: only the names count */
+        iotls_diag_summary(x, "the certificate is not valid for \"%s\"%s", x->host, why);
+        iotls_diag_conclude(x, IOTLS_CAUSE_HOSTNAME_MISMATCH, IOTLS_DIAG_CERTAIN);
+        return 1;
     }
     if (iotls_diag_sni_differs(x)) {
         int warned = e->wire.alert_received == 112 && e->wire.alert_received_level == 1;
@@ -264,10 +311,13 @@ static int name_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
     else if (e->wire.sni_acked)
         iotls_diag_add_evidence(x, "ServerHello acknowledged the SNI: the server knows the name "
                                    "but its certificate does not list it");
-    iotls_diag_summary(x, "the server's certificate is not valid for \"%s\"%s", x->host,
-                       e->wire.server_hello_seen && !e->wire.sni_acked
+    iotls_diag_summary(x, "the server's certificate is not valid for \"%s\"%s%s", x->host,
+                       /* a certificate that names the host nowhere usable says
+                        * more than which certificate the server picked */
+                       e->wire.server_hello_seen && !e->wire.sni_acked && why[0] == '\0'
                            ? " (the server ignored the SNI and sent its default certificate)"
-                           : "");
+                           : "",
+                       why);
     iotls_diag_conclude(x, IOTLS_CAUSE_HOSTNAME_MISMATCH, IOTLS_DIAG_CERTAIN);
     return 1;
 }
@@ -407,14 +457,15 @@ static int dates_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
         if (future ? e->wall_time < from : e->wall_time > to) {
             dn_text(&c->subject, subject, sizeof(subject));
             iotls_diag_time_text(future ? from : to, when, sizeof(when));
-            iotls_diag_add_evidence(x, "certificate #%d (%s) %s %s; local clock: %s", i + 1,
-                                    subject, future ? "is valid only from" : "expired", when, now);
+            iotls_diag_add_evidence(x, "certificate #%d (%s) %s %s; %s: %s", i + 1, subject,
+                                    future ? "is valid only from" : "expired", when,
+                                    x->offline ? "validation time" : "local clock", now);
             found = 1;
         }
     }
     if (!found)
-        iotls_diag_add_evidence(x, "verify flag %s; local clock: %s", future ? "future" : "expired",
-                                now);
+        iotls_diag_add_evidence(x, "verify flag %s; %s: %s", future ? "future" : "expired",
+                                x->offline ? "validation time" : "local clock", now);
     iotls_diag_summary(x, future ? "a certificate in the server's chain is not valid yet"
                                  : "a certificate in the server's chain has expired");
     iotls_diag_conclude(x, future ? IOTLS_CAUSE_CERT_NOT_YET_VALID : IOTLS_CAUSE_CERT_EXPIRED,
@@ -483,19 +534,25 @@ static void other_flags(iotls_diag_ctx *x)
         iotls_diag_add_note(x, "the chain also has a weak key");
     if ((f & BADCERT_USAGE) && c != IOTLS_CAUSE_WRONG_KEY_USAGE)
         iotls_diag_add_note(x, "the certificate's key usage also does not allow TLS server use");
+    if ((f & IOTLS_BADCERT_NAME_CONSTRAINTS) && c != IOTLS_CAUSE_NAME_CONSTRAINTS)
+        iotls_diag_add_note(x, "a CA's name constraints also reject a name in the chain");
+    if ((f & (MBEDTLS_X509_BADCERT_OTHER | IOTLS_BADCERT_LEAF_IS_CA)) &&
+        c != IOTLS_CAUSE_CERT_PROFILE)
+        iotls_diag_add_note(x, "a certificate also breaks a rule of iotls's certificate policy");
 }
 
 int iotls_diag_cert(iotls_diag_ctx *x)
 {
     const iotls_error *e = x->e;
-    const mbedtls_x509_crt *leaf = iotls_conn_peer_crt(x->in->conn);
+    const mbedtls_x509_crt *leaf =
+        x->offline ? x->chain : iotls_conn_peer_crt(x->in->conn);
     int done;
     if (e->verify_flags == 0 || (e->code != IOTLS_ERR_VERIFY && e->stage != IOTLS_STAGE_VERIFY))
         return 0;
     if (leaf != NULL && leaf->raw.len == 0)
         leaf = NULL;
     done = clock_rule(x) || name_rule(x, leaf) || trust_rule(x, leaf) || dates_rule(x, leaf) ||
-           algo_rule(x, leaf);
+           algo_rule(x, leaf) || iotls_diag_policy(x, leaf);
     if (done)
         other_flags(x);
     return done;

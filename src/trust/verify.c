@@ -1,88 +1,32 @@
 /*
- * Certificate name checks iotls does itself:
- *  - an IP literal dialed: match the iPAddress SANs. Mbed TLS 3.6 could
- *    match them too, but only for a name given to mbedtls_ssl_set_hostname(),
- *    which it also sends as SNI, and RFC 6066 forbids an IP there; so iotls
- *    passes NULL (no SNI, no name check by Mbed TLS) and checks here;
- *  - SNI disabled: Mbed TLS only checks the name it sends, so with no SNI
- *    the host name is checked here (RFC 6125).
- * Both run in the verify callback at depth 0 (the server's certificate),
- * and a mismatch also sets MBEDTLS_X509_BADCERT_CN_MISMATCH so Mbed TLS
- * fails the handshake exactly as for its own name check.
+ * The verify callback of every connection.
+ *
+ * Mbed TLS builds and checks the chain (signatures, dates, the profile),
+ * then calls iotls_verify_cb once per certificate, from the top down to
+ * the server's own (depth 0). The callback applies iotls's certificate
+ * policy (policy.c: host name or IP SANs, a CA used as the server's, key
+ * usage, name constraints) to each, the same policy `iotls verify` applies
+ * offline (chain.c), and any flag it adds fails the handshake as Mbed
+ * TLS's own would. It also keeps what reports need: the chain as sent when
+ * verification fails (Mbed TLS frees it then), and the trust anchor's name
+ * when it succeeds (iotls_conn_anchor).
+ *
+ * The name: an IP literal is never sent as SNI (RFC 6066), so Mbed TLS
+ * checks no name for it, nor for a host sent without SNI; for a host sent
+ * as SNI it checks the name itself, and the callback drops that verdict so
+ * the policy's (RFC 6125, iotls_policy_match_dns(): dNSName SANs only,
+ * never the common name) is the only one. A name set with --sni is
+ * Mbed TLS's to check (policy check_name 0).
  */
 #include <string.h>
 
-#include "mbedtls/asn1.h"
-#include "mbedtls/oid.h"
+#include "mbedtls/x509.h"
 
 #include "conn/engine.h"
 
-static int lower(int ch)
-{
-    return (ch >= 'A' && ch <= 'Z') ? ch + ('a' - 'A') : ch;
-}
-
-static int eq_nocase(const unsigned char *a, size_t alen, const char *b, size_t blen)
-{
-    size_t i;
-
-    if (alen != blen)
-        return 0;
-    for (i = 0; i < alen; i++)
-        if (lower(a[i]) != lower((unsigned char)b[i]))
-            return 0;
-    return 1;
-}
-
-/* One presented identifier (pattern) against the host, RFC 6125 6.4: exact,
- * or "*." + suffix where '*' stands for exactly one non-empty left-most
- * label, and the suffix has at least two labels. */
-static int name_matches(const unsigned char *pat, size_t plen, const char *host)
-{
-    size_t hlen = strlen(host);
-    const char *dot;
-
-    if (plen == 0)
-        return 0;
-    if (eq_nocase(pat, plen, host, hlen))
-        return 1;
-    if (plen < 4 || pat[0] != '*' || pat[1] != '.')
-        return 0;
-    if (memchr(pat + 2, '.', plen - 2) == NULL)
-        return 0;
-    dot = strchr(host, '.');
-    if (dot == NULL || dot == host)
-        return 0;
-    return eq_nocase(pat + 1, plen - 1, dot, strlen(dot));
-}
-
-int iotls_x509_match_dns(const mbedtls_x509_crt *crt, const char *host)
-{
-    const mbedtls_x509_sequence *cur;
-    const mbedtls_x509_name *n;
-    int have_dns = 0;
-
-    if (crt == NULL || host == NULL || host[0] == '\0')
-        return 0;
-    for (cur = &crt->subject_alt_names; cur != NULL; cur = cur->next) {
-        if (cur->buf.p == NULL || cur->buf.tag != (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2))
-            continue;
-        have_dns = 1;
-        if (name_matches(cur->buf.p, cur->buf.len, host))
-            return 1;
-    }
-    if (have_dns)
-        return 0;
-    /* RFC 6125 6.4.4: the CN only when there is no dNSName SAN. */
-    for (n = &crt->subject; n != NULL; n = n->next) {
-        if (n->oid.p != NULL && MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) == 0 &&
-            name_matches(n->val.p, n->val.len, host))
-            return 1;
-    }
-    return 0;
-}
-
-/* Copies the chain as the server sent it (crt at depth 0 heads it). */
+/* Copies the chain as the server sent it (crt at depth 0 heads it), with
+ * the policy's parser: a CA with critical name constraints that reached
+ * the callback must be readable in the report too. */
 static void keep_chain(iotls_conn_priv *pv, const mbedtls_x509_crt *crt)
 {
     const mbedtls_x509_crt *cur;
@@ -95,36 +39,68 @@ static void keep_chain(iotls_conn_priv *pv, const mbedtls_x509_crt *crt)
         return; /* out of memory: the report goes without the chain */
     mbedtls_x509_crt_init(pv->failed_chain);
     for (cur = crt; cur != NULL && cur->raw.p != NULL; cur = cur->next)
-        if (mbedtls_x509_crt_parse_der(pv->failed_chain, cur->raw.p, cur->raw.len) != 0)
+        if (iotls_x509_parse_der(pv->failed_chain, cur->raw.p, cur->raw.len) != 0)
             break; /* out of memory: keep what fits */
+}
+
+/* The certificate at the highest depth: named as the anchor once the
+ * whole chain passed (depth 0 with no flag anywhere). */
+static void note_anchor(iotls_conn_priv *pv, const mbedtls_x509_crt *top)
+{
+    if (top == NULL || top->raw.p == NULL)
+        return;
+    if (mbedtls_x509_dn_gets(pv->anchor_subject, sizeof pv->anchor_subject, &top->subject) < 0)
+        pv->anchor_subject[0] = '\0';
+    pv->anchor_der_len = (uint32_t)top->raw.len;
+    pv->anchor_is_root = top->subject_raw.len > 0 &&
+                         top->issuer_raw.len == top->subject_raw.len &&
+                         memcmp(top->issuer_raw.p, top->subject_raw.p, top->subject_raw.len) == 0;
 }
 
 int iotls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     iotls_conn *c = (iotls_conn *)p;
     iotls_conn_priv *pv;
-    const iotls_conf *conf;
+    iotls_policy *pol;
 
-    if (c == NULL || c->priv == NULL)
+    if (c == NULL || c->priv == NULL || c->eng == NULL)
         return 0;
     pv = IOTLS_PRIV(c);
-    /* Mbed TLS calls this from the top of the chain down to depth 0. */
-    if (depth != 0) {
-        pv->flags_seen |= *flags;
-        return 0;
+    pol = &c->eng->policy;
+    /* Mbed TLS calls this from the top of the chain (the trust anchor, or
+     * the last certificate it could place) down to depth 0. The first
+     * call of a verification starts the policy afresh (a handshake made
+     * again after the TLS 1.2 RSA-PSS retry verifies again). */
+    if (!pv->verify_in_chain) {
+        pv->verify_in_chain = 1;
+        pv->verify_top = crt;
+        pv->anchor_der_len = 0;
+        pv->anchor_subject[0] = '\0';
+        pv->bundle_anchor = 0; /* set again by the hook if a bundled root anchors */
+        iotls_policy_init(pol, pol->host, pol->ip, pol->check_name);
     }
-    conf = c->conf;
-    if (conf->sni_mode == IOTLS_SNI_CUSTOM) {
-        /* Mbed TLS checks the name it sent */
-    } else if (c->is_ip) {
-        if (!iotls_x509_match_ip(crt, &c->ip))
-            *flags |= IOTLS_BADCERT_IP_MISMATCH | MBEDTLS_X509_BADCERT_CN_MISMATCH;
-    } else if (conf->sni_mode == IOTLS_SNI_NONE) {
-        if (!iotls_x509_match_dns(crt, c->err.host))
-            *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
-    }
+    iotls_bundle_verify_hook(c, crt, depth, flags); /* device root bundle (bundle.c) */
+    /* For a DNS host sent as SNI, Mbed TLS checked the name too (set by
+     * mbedtls_ssl_set_hostname()); the policy decides instead, so that a
+     * connection and `iotls verify` agree. With --sni NAME (check_name 0)
+     * Mbed TLS's check of that name stands. */
+    if (depth == 0 && pol->check_name)
+        *flags &= ~MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    iotls_policy_check(pol, crt, depth, flags);
     pv->flags_seen |= *flags;
-    if (pv->flags_seen != 0)
+    if (depth != 0)
+        return 0;
+    pv->verify_in_chain = 0;
+    if (pv->flags_seen != 0) {
         keep_chain(pv, crt);
+        /* The policy's one line (which certificate, which rule) is the
+         * error's detail, as for iotls_verify_chain(): the report and the
+         * diagnosis show it. */
+        if (c->err.detail[0] == '\0' && pol->detail[0] != '\0')
+            iotls_strlcpy(c->err.detail, pol->detail, sizeof c->err.detail);
+    }
+    else
+        note_anchor(pv, pv->verify_top);
+    pv->verify_top = NULL;
     return 0;
 }

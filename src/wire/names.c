@@ -36,6 +36,7 @@ const char *iotls_err_name(int code)
     case IOTLS_ERR_CRED_KEY: return "cred_key";
     case IOTLS_ERR_CRED_MISMATCH: return "cred_mismatch";
     case IOTLS_ERR_CRED_PASSWORD: return "cred_password";
+    case IOTLS_ERR_BUNDLE: return "bundle_invalid";
     case IOTLS_ERR_DNS: return "dns";
     case IOTLS_ERR_DNS_TIMEOUT: return "dns_timeout";
     case IOTLS_ERR_CONNECT_REFUSED: return "connect_refused";
@@ -50,6 +51,7 @@ const char *iotls_err_name(int code)
     case IOTLS_ERR_HANDSHAKE: return "handshake";
     case IOTLS_ERR_RECORD_TOO_LARGE: return "record_too_large";
     case IOTLS_ERR_VERIFY: return "verify";
+    case IOTLS_ERR_CHAIN_INPUT: return "chain_input";
     case IOTLS_ERR_READ_TIMEOUT: return "read_timeout";
     case IOTLS_ERR_TRUNCATED: return "truncated";
     case IOTLS_ERR_READ: return "read";

@@ -132,6 +132,12 @@ def tls_seeds(openssl, outdir, target):
             write(outdir, "empty", b"")
             write(outdir, "cut.pem", rd("ca.pem")[:-40])
             return
+        if target == "policy":
+            policy_seeds(openssl, d, outdir)
+            return
+        if target == "verify":
+            verify_seeds(openssl, d, outdir)
+            return
         hs = {
             "tls12": handshake(d, ssl.TLSVersion.TLSv1_2, client_cert_request=True),
             "tls13": handshake(d, ssl.TLSVersion.TLSv1_3),
@@ -153,6 +159,95 @@ def tls_seeds(openssl, outdir, target):
             write(outdir, "alert%d" % i, b"\x00" + a)
         for i, a in enumerate(NOT_TLS):
             write(outdir, "not_tls%d" % i, b"\x03" + a)
+
+
+def der(tag, content):
+    n = len(content)
+    if n < 0x80:
+        head = bytes([n])
+    elif n < 0x100:
+        head = bytes([0x81, n])
+    else:
+        head = bytes([0x82, n >> 8, n & 0xff])
+    return bytes([tag]) + head + content
+
+
+def policy_seeds(openssl, d, outdir):
+    """fuzz_policy: 2-byte length, a nameConstraints value, a certificate."""
+    p = lambda n: os.path.join(d, n)
+    run(openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+        "-nodes", "-keyout", p("nc.key"), "-out", p("nc.pem"), "-days", "30",
+        "-subj", "/CN=iotls fuzz NC CA", "-addext", "basicConstraints=critical,CA:true",
+        "-addext", "nameConstraints=critical,permitted;DNS:.example,permitted;IP:127.0.0.0/255.0.0.0,"
+                   "excluded;DNS:bad.example,excluded;dirName:dir_sect",
+        "-config", write_nc_config(d))
+    run(openssl, "x509", "-in", p("nc.pem"), "-outform", "DER", "-out", p("nc.der"))
+    rd = lambda n: open(p(n), "rb").read()
+    subtree = lambda tag, v: der(0x30, der(tag, v))
+    name_cn = der(0x30, der(0x31, der(0x30, der(0x06, b"\x55\x04\x03") + der(0x0c, b"fuzz"))))
+    ncs = {
+        "dns": der(0x30, der(0xa0, subtree(0x82, b"fuzz.example"))),
+        "dns_dot": der(0x30, der(0xa0, subtree(0x82, b".example"))),
+        "excl_dns": der(0x30, der(0xa1, subtree(0x82, b"fuzz.example"))),
+        "ip": der(0x30, der(0xa0, subtree(0x87, bytes([127, 0, 0, 0, 255, 0, 0, 0])))),
+        "ip6": der(0x30, der(0xa1, subtree(0x87, bytes(15) + b"\x01" + b"\xff" * 16))),
+        "dir": der(0x30, der(0xa0, subtree(0xa4, name_cn))),
+        "mixed": der(0x30, der(0xa0, subtree(0x82, b"example") + subtree(0x81, b"example"))
+                 + der(0xa1, subtree(0x82, b""))),
+    }
+    ext = der(0x30, der(0x30, der(0x06, b"\x55\x1d\x1e") + b"\x01\x01\xff"
+                        + der(0x04, ncs["dns"])))
+    for name, nc in list(ncs.items()) + [("ext_list", ext)]:
+        for cert in ("srv", "ca", "nc"):
+            write(outdir, "%s_%s" % (name, cert),
+                  bytes([len(nc) >> 8, len(nc) & 0xff]) + nc + rd(cert + ".der"))
+    write(outdir, "cert_only", b"\0\0" + rd("nc.der"))
+
+
+def verify_seeds(openssl, d, outdir):
+    """fuzz_verify: an option byte, then a chain. root.pem is the target's
+    trust anchor (read once, through IOTLS_FUZZ_SEEDS) and a seed itself."""
+    p = lambda n: os.path.join(d, n)
+    rd = lambda n: open(p(n), "rb").read()
+    # an intermediate of the CA with non-critical name constraints, and a
+    # leaf of it inside and outside them
+    with open(p("int.cnf"), "w") as f:
+        f.write("basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign\n"
+                "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"
+                "nameConstraints=permitted;DNS:.fuzz.example\n")
+    with open(p("leaf.cnf"), "w") as f:
+        f.write("subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"
+                "subjectAltName=DNS:a.fuzz.example,DNS:*.fuzz.example,IP:127.0.0.1\n")
+    run(openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", p("int.key"), "-out", p("int.csr"), "-subj", "/CN=iotls fuzz NC int")
+    run(openssl, "x509", "-req", "-in", p("int.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"),
+        "-CAcreateserial", "-days", "30", "-out", p("int.pem"), "-extfile", p("int.cnf"))
+    for name, san in (("in", "a.fuzz.example"), ("out", "other.example")):
+        with open(p(name + ".cnf"), "w") as f:
+            f.write("subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"
+                    "subjectAltName=DNS:%s\n" % san)
+        run(openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", p(name + ".key"), "-out", p(name + ".csr"), "-subj", "/CN=" + san)
+        run(openssl, "x509", "-req", "-in", p(name + ".csr"), "-CA", p("int.pem"),
+            "-CAkey", p("int.key"), "-CAcreateserial", "-days", "30", "-out", p(name + ".pem"),
+            "-extfile", p(name + ".cnf"))
+    write(outdir, "root.pem", rd("ca.pem"))
+    for opt in (0, 1, 2, 3, 4):
+        write(outdir, "srv_%d" % opt, bytes([opt]) + rd("srv.pem"))
+    write(outdir, "srv_der", b"\0" + rd("srv.der"))
+    write(outdir, "srv_ca", b"\0" + rd("srv.pem") + rd("ca.pem"))
+    write(outdir, "rsa_self", b"\0" + rd("rsa.pem"))
+    for opt in (0, 3, 4):
+        write(outdir, "nc_in_%d" % opt, bytes([opt]) + rd("in.pem") + rd("int.pem"))
+        write(outdir, "nc_out_%d" % opt, bytes([opt]) + rd("out.pem") + rd("int.pem"))
+    write(outdir, "empty", b"\0")
+
+
+def write_nc_config(d):
+    path = os.path.join(d, "nc.cnf")
+    with open(path, "w") as f:
+        f.write("[req]\ndistinguished_name=dn\n[dn]\n[dir_sect]\nCN=bad\n")
+    return path
 
 
 def plain_seeds(outdir, target):
@@ -199,11 +294,55 @@ def plain_seeds(outdir, target):
             write(outdir, "s%d" % i, s)
 
 
+def bundle_seeds(openssl, outdir):
+    """fuzz_bundle: certificates for the builder (first byte 2 or 6), and
+    bundles made here (first byte 0: as is; 1: digest made to match): keys
+    with the right shapes (the checker reads no key's mathematics)."""
+    import hashlib
+    import struct
+    d = os.path.join(outdir, "certs")
+    os.makedirs(d, exist_ok=True)
+    make_certs(openssl, d)
+    for n in ("ca", "srv", "rsa"):
+        with open(os.path.join(d, n + ".der"), "rb") as f:
+            der = f.read()
+        write(outdir, "crt-%s" % n, b"\x02" + der)
+        write(outdir, "crt-%s-names" % n, b"\x06" + der)
+    for names in (0, 1):
+        recs = []
+        for i, (typ, klen) in enumerate([(1, 256), (3, 65), (4, 97), (2, 256), (5, 133)]):
+            if typ in (1, 2):
+                key = struct.pack(">H", klen) + b"\xc1" + bytes(range(klen - 2)) + b"\x01"
+                if typ == 2:
+                    key += b"\x01\x03"
+            else:
+                key = b"\x04" + bytes((i * 7 + k) & 0xff for k in range(klen - 1))
+            rec = bytes([typ, i % 3, 0x4e, 0x20]) + key
+            if names:
+                nm = b"fuzz root %d" % i
+                rec += bytes([len(nm)]) + nm
+            recs.append((hashlib.sha256(b"subject %d" % i).digest()[:4], rec))
+        recs.sort()
+        off = 48 + len(recs) * 8
+        idx, body = b"", b""
+        for h, rec in recs:
+            idx += h + struct.pack(">I", off + len(body))
+            body += rec
+        total = off + len(body)
+        head = b"IOTB" + bytes([1, 4, names, 0]) + struct.pack(">HHI", len(recs), 0, total)
+        digest = hashlib.sha256(head + idx + body).digest()
+        blob = head + digest + idx + body
+        write(outdir, "bundle-%d" % names, b"\x00" + blob)
+        write(outdir, "bundle-%d-fixed" % names, b"\x01" + blob)
+
+
 def main():
     target, outdir, openssl = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(outdir, exist_ok=True)
-    if target in ("wiretap", "probe", "trust"):
+    if target in ("wiretap", "probe", "trust", "policy", "verify"):
         tls_seeds(openssl, outdir, target)
+    elif target == "bundle":
+        bundle_seeds(openssl, outdir)
     else:
         plain_seeds(outdir, target)
 

@@ -45,6 +45,10 @@ if [ "$nseeds" -eq 0 ]; then
   exit 1
 fi
 
+# Targets that need more than their input (fuzz_verify's trust anchor)
+# read it from the seeds.
+export IOTLS_FUZZ_SEEDS="$dir/seeds"
+
 # ASan/UBSan: stop at the first error, and say where.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

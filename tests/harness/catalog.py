@@ -239,7 +239,7 @@ def check_versions(sc, fname):
 
 
 LONGNAME_RE = re.compile(r"\{longname:(\d+)\}")
-TOKEN_RE = re.compile(r"\{(port|pki|host|hostport|tmp)\}")
+TOKEN_RE = re.compile(r"\{(port|pki|host|hostport|tmp|fact:[a-z0-9_]+)\}")
 
 
 def long_name(n):
@@ -259,6 +259,7 @@ def long_name(n):
 
 
 def expand(text, values):
-    """Replaces {port}, {pki}, {host}, {hostport}, {tmp}, {longname:N}."""
+    """Replaces {port}, {pki}, {host}, {hostport}, {tmp}, {longname:N}, {fact:NAME}
+    (facts.json's NAME, e.g. a time for iotls verify --at)."""
     text = LONGNAME_RE.sub(lambda m: long_name(int(m.group(1))), text)
     return TOKEN_RE.sub(lambda m: str(values[m.group(1)]), text)

@@ -15,7 +15,7 @@ JSON_FIELDS = (
     "ok", "command", "host", "port", "address", "stage", "error", "error_code",
     "exit_code", "message", "mbedtls_code", "mbedtls_code_hex", "alert_received",
     "alert_sent", "verify_flags", "verify_flags_names", "errno", "sent", "negotiated",
-    "peer_chain", "trust", "timings_ms", "http", "wire",
+    "peer_chain", "anchor", "trust", "timings_ms", "http", "wire",
     "cause", "certainty", "summary", "evidence", "fix", "candidates", "doc", "notes",
 )
 # The fields of `negotiated` when it is an object (docs/json.md).

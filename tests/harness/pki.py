@@ -22,7 +22,23 @@ Writes into DIR (replaced as a whole, so a half-written PKI is never used):
   ec-root-int.pem                   ec-root then ec-int (s_server -cert2 sends no chain)
   corrupt-only.pem                  a CA file whose only certificate is broken
   ec-root.der                       the EC root in DER
+  old-root, old-expired             a root valid from 400 days ago and its leaf that
+                                    expired 20 days ago (iotls verify --at)
   ca-dir/, empty-dir/               a CA directory (EC and RSA roots), an empty one
+  crit-root, crit-leaf              a root with an unknown critical extension (well
+                                    formed: it passes the load-time check, fails the
+                                    full parse) and a leaf of it
+  hash-dir/                         EC, RSA and crit roots with `openssl rehash` links
+  hash-junk-dir/                    a hashed name (the EC root's) on a file of junk
+  junk-dir/                         files of junk, a corrupted PEM, no certificate
+  bundle-crit.pem                   ec-root, crit-root
+  pinned-big.pem                    18 other certificates, then self-signed
+  nc-int, nc-leaf                   an intermediate of ec-root whose NON-critical
+                                    nameConstraints permit only DNS:.other.example,
+                                    and its leaf for DNS:test.iotls.example (outside)
+  ec-wild, ec-partial-wild          leaves of ec-int with only DNS:*.iotls.example /
+                                    only DNS:t*.iotls.example (a partial wildcard)
+  ec-cn-only                        leaf of ec-int with CN=test.iotls.example, no SAN
   facts.json                        numbers scenarios compare against
 
 For each certificate NAME: NAME.pem (certificate), NAME.key (key) and, for
@@ -95,6 +111,23 @@ subjectAltName = ${{ENV::IOTLS_SAN}}
 basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature
 extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ext_root_crit]
+basicConstraints = critical,CA:true
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+1.3.6.1.4.1.55555.1 = critical,ASN1:NULL
+[ext_int_nc]
+basicConstraints = critical,CA:true,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+nameConstraints = permitted;DNS:.other.example
+[ext_leaf_nosan]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 [ext_self]
@@ -219,6 +252,10 @@ def build(out):
         # from the rogue chain they do not.
         p.cert("client", "ec", "iotls test client", "ec-int", ext="ext_client")
         p.cert("rogue-client", "ec", "iotls test client", "rogue-int", ext="ext_client")
+        # iotls verify --at: a root old enough that an expired leaf of it
+        # was valid inside the root's validity (facts old_expired_*).
+        p.cert("old-root", "ec", "iotls test old root", ext="ext_root", start=-400, end=3650)
+        p.cert("old-expired", "ec", "test.iotls.example", "old-root", start=-380, end=-20)
         p.cert("ed25519-root", "ed25519", "iotls test Ed25519 root", ext="ext_root",
                end=3650)
 
@@ -243,6 +280,47 @@ def build(out):
         os.makedirs(os.path.join(out, "empty-dir"))
         for root in ("ec-root.pem", "rsa-root.pem"):
             shutil.copy(os.path.join(out, root), os.path.join(out, "ca-dir", root))
+        # The lazy trust store: hashed directories, junk, a root that only
+        # the full parse refuses.
+        p.cert("crit-root", "ec", "iotls test crit root", ext="ext_root_crit", end=3650)
+        p.cert("crit-leaf", "ec", "test.iotls.example", "crit-root")
+        p.concat("bundle-crit.pem", ["ec-root.pem", "crit-root.pem"])
+        # The certificate policy on a live connection (policy.toml): name
+        # constraints (non-critical: Mbed TLS cannot parse a critical one
+        # during a handshake), wildcards that must not match, a CN alone.
+        p.cert("nc-int", "ec", "iotls test NC intermediate", "ec-root", ext="ext_int_nc",
+               end=1825)
+        p.cert("nc-leaf", "ec", "test.iotls.example", "nc-int", san="DNS:test.iotls.example")
+        p.cert("ec-wild", "ec", "*.iotls.example", "ec-int", san="DNS:*.iotls.example")
+        p.cert("ec-partial-wild", "ec", "t*.iotls.example", "ec-int",
+               san="DNS:t*.iotls.example")
+        p.cert("ec-cn-only", "ec", "test.iotls.example", "ec-int", ext="ext_leaf_nosan")
+        # A pinned self-signed server certificate among more certificates
+        # than the trust store parses eagerly (16): it goes through the CA
+        # callback, where it must be accepted as in a small store.
+        p.concat("pinned-big.pem",
+                 ["rsa-root.pem", "rogue-root.pem", "old-root.pem", "crit-root.pem",
+                  "ec-int.pem", "rsa-int.pem", "rogue-int.pem", "nc-int.pem", "ec-leaf.pem",
+                  "rsa-leaf.pem", "ec-other.pem", "ec-wrong-ip.pem", "rogue-leaf.pem",
+                  "ec-no-ds.pem", "ec-clientauth.pem", "client.pem", "ec-wild.pem",
+                  "ec-cn-only.pem", "self-signed.pem"])
+        hashed = os.path.join(out, "hash-dir")
+        os.makedirs(hashed)
+        for root in ("ec-root.pem", "rsa-root.pem", "crit-root.pem"):
+            shutil.copy(os.path.join(out, root), os.path.join(hashed, root))
+        p.openssl("rehash", hashed)
+        ec_hash = p.openssl("x509", "-noout", "-subject_hash", "-in",
+                            p.path("ec-root", ".pem")).strip()
+        os.makedirs(os.path.join(out, "hash-junk-dir"))
+        with open(os.path.join(out, "hash-junk-dir", ec_hash + ".0"), "w") as f:
+            f.write("junk named as the EC root\n")
+        os.makedirs(os.path.join(out, "junk-dir"))
+        with open(os.path.join(out, "junk-dir", "README"), "w") as f:
+            f.write("no certificate here\n")
+        with open(os.path.join(out, "junk-dir", "random.bin"), "wb") as f:
+            f.write(bytes([0x30, 0x82, 0xff, 0xff]) + bytes(range(256)) * 4)
+        with open(os.path.join(out, "junk-dir", "broken.pem"), "w") as f:
+            f.write(corrupted_block(p.path("ec-root", ".pem")))
         with open(os.path.join(out, "no-cert.pem"), "w") as f:
             f.write("This file is meant to hold CA certificates but holds none.\n")
         with open(os.path.join(out, "empty.pem"), "w"):
@@ -255,6 +333,11 @@ def build(out):
             "bundle_corrupt_index": 2,
             "bundle_corrupt_line": bad_starts[2],
             "generated_utc": p.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            # inside old-expired's validity (and old-root's); after it
+            "old_expired_valid_at": (p.now - datetime.timedelta(days=200))
+            .strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "old_expired_after_at": (p.now - datetime.timedelta(days=10))
+            .strftime("%Y-%m-%dT%H:%M:%S+00:00"),
         }
         with open(os.path.join(out, "facts.json"), "w") as f:
             json.dump(facts, f, indent=1)

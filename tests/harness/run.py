@@ -114,6 +114,7 @@ def run(sc, a):
 
         listen = srv.get("listen", "127.0.0.1") if srv else "127.0.0.1"
         values = {"pki": a.pki, "tmp": tmp, "host": listen, "port": 0, "hostport": ""}
+        values.update({"fact:" + k: v for k, v in (facts or {}).items()})
         if srv:
             try:
                 server = procs.start_server(srv, a.pki, tmp, sc.get("tls_version"))

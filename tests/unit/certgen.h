@@ -79,6 +79,12 @@ static inline int certgen_issue(certgen *g, mbedtls_pk_context *issuer_key, cons
         ret = mbedtls_x509write_crt_set_validity(&w, "20200101000000", "20491231235959");
     if (ret == 0)
         ret = mbedtls_x509write_crt_set_basic_constraints(&w, is_ca, -1);
+    /* Key identifiers as RFC 5280 4.2.1.1/4.2.1.2 require (the iotls policy
+     * rejects a CA without SKI and a non-self-signed certificate without AKI). */
+    if (ret == 0)
+        ret = mbedtls_x509write_crt_set_subject_key_identifier(&w);
+    if (ret == 0)
+        ret = mbedtls_x509write_crt_set_authority_key_identifier(&w);
     if (ret == 0 && san != NULL) {
         /* SEQUENCE header by hand (short or one-byte long form). */
         size_t n = 0;

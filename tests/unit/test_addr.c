@@ -1,6 +1,6 @@
 /*
  * Unit tests: IP literal parsing and formatting, host name checks, and
- * certificate name matching (iPAddress SANs, dNSName with wildcards, CN).
+ * certificate name matching (iPAddress SANs, dNSName with wildcards, never the CN).
  */
 #include <string.h>
 
@@ -9,6 +9,7 @@
 #include "iotls/iotls.h"
 #include "conn/engine.h" /* iotls_x509_match_ip: private since the API lost its Mbed TLS types */
 #include "iotls_internal.h"
+#include "trust/policy.h" /* iotls_policy_match_dns: the host name rule of every connection */
 
 static int parses(const char *s)
 {
@@ -247,24 +248,28 @@ static void test_match(void)
     a.family = 0;
     CHECK(iotls_x509_match_ip(&full, &a) == 0);
     /* The text of an IP is not a dNSName match either. */
-    CHECK(iotls_x509_match_dns(&full, "192.0.2.1") == 0);
+    CHECK(iotls_policy_match_dns(&full, "192.0.2.1") == 0);
 
-    /* dNSName SANs, RFC 6125 wildcards, CN only without dNSName SANs */
-    CHECK(iotls_x509_match_dns(&full, "example.com") == 1);
-    CHECK(iotls_x509_match_dns(&full, "EXAMPLE.com") == 1);
-    CHECK(iotls_x509_match_dns(&full, "www.example.com") == 0);
-    CHECK(iotls_x509_match_dns(&full, "a.wild.example.org") == 1);
-    CHECK(iotls_x509_match_dns(&full, "A.Wild.Example.Org") == 1);
-    CHECK(iotls_x509_match_dns(&full, "wild.example.org") == 0);
-    CHECK(iotls_x509_match_dns(&full, "a.b.wild.example.org") == 0);
-    CHECK(iotls_x509_match_dns(&full, ".wild.example.org") == 0);
-    CHECK(iotls_x509_match_dns(&full, "full.example.net") == 0); /* CN ignored */
-    CHECK(iotls_x509_match_dns(&none, "cn-only.example.net") == 1);
-    CHECK(iotls_x509_match_dns(&none, "other.example.net") == 0);
-    CHECK(iotls_x509_match_dns(&iponly, "ip-only.example.net") == 1); /* no dNSName: CN */
-    CHECK(iotls_x509_match_dns(&odd, "x.com") == 0);                 /* "*.com" too broad */
-    CHECK(iotls_x509_match_dns(&full, "") == 0);
-    CHECK(iotls_x509_match_dns(NULL, "example.com") == 0);
+    /* dNSName SANs, RFC 6125 wildcards; never the CN. (Until the policy,
+     * the CN was used when a certificate had no dNSName SAN, RFC 6125
+     * 6.4.4's old allowance; the policy follows the CA/B Forum and the
+     * browsers instead: a certificate without dNSName SANs matches no name,
+     * docs/policy.md "Host names".) */
+    CHECK(iotls_policy_match_dns(&full, "example.com") == 1);
+    CHECK(iotls_policy_match_dns(&full, "EXAMPLE.com") == 1);
+    CHECK(iotls_policy_match_dns(&full, "www.example.com") == 0);
+    CHECK(iotls_policy_match_dns(&full, "a.wild.example.org") == 1);
+    CHECK(iotls_policy_match_dns(&full, "A.Wild.Example.Org") == 1);
+    CHECK(iotls_policy_match_dns(&full, "wild.example.org") == 0);
+    CHECK(iotls_policy_match_dns(&full, "a.b.wild.example.org") == 0);
+    CHECK(iotls_policy_match_dns(&full, ".wild.example.org") == 0);
+    CHECK(iotls_policy_match_dns(&full, "full.example.net") == 0); /* CN ignored */
+    CHECK(iotls_policy_match_dns(&none, "cn-only.example.net") == 0); /* CN only: no match */
+    CHECK(iotls_policy_match_dns(&none, "other.example.net") == 0);
+    CHECK(iotls_policy_match_dns(&iponly, "ip-only.example.net") == 0); /* no dNSName: still not the CN */
+    CHECK(iotls_policy_match_dns(&odd, "x.com") == 0);                 /* "*.com" too broad */
+    CHECK(iotls_policy_match_dns(&full, "") == 0);
+    CHECK(iotls_policy_match_dns(NULL, "example.com") == 0);
 
     mbedtls_x509_crt_free(&full);
     mbedtls_x509_crt_free(&none);

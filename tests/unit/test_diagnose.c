@@ -16,6 +16,7 @@
 #include "mbedtls/x509_crt.h"
 
 #include "conn/engine.h"
+#include "diagnose/rules.h" /* iotls_diagnose_offline */
 
 #include "certgen.h"
 #include "check.h"
@@ -1089,6 +1090,11 @@ static void test_api(void)
     CHECK_STR(iotls_cause_name(IOTLS_CAUSE_SNI_REJECTED), "sni_rejected");
     CHECK_STR(iotls_cause_name(IOTLS_CAUSE_UNKNOWN), "unknown");
     CHECK_INT(IOTLS_CAUSE_CA_LOAD_ERROR, 31);
+    CHECK_INT(IOTLS_CAUSE_NAME_CONSTRAINTS, 33); /* after unknown: numbers never move */
+    CHECK_INT(IOTLS_CAUSE_CERT_PROFILE, 34);
+    CHECK_INT(IOTLS_CAUSE_END, 35);
+    CHECK_STR(iotls_cause_name(IOTLS_CAUSE_NAME_CONSTRAINTS), "name_constraints");
+    CHECK_STR(iotls_cause_name(IOTLS_CAUSE_CERT_PROFILE), "cert_profile");
     CHECK(iotls_cause_name((iotls_cause)IOTLS_CAUSE_END) == NULL);
     CHECK(iotls_cause_name((iotls_cause)-1) == NULL);
     CHECK_INT(iotls_cause_from_name("nonsense"), IOTLS_CAUSE_NONE);
@@ -1292,6 +1298,128 @@ static void test_sni_ack(void)
     CHECK(strstr(d.summary, "default certificate") == NULL);
 }
 
+/* The certificate policy's own rejections (rules_policy.c): name
+ * constraints and profile rules have causes of their own, name the
+ * certificate at fault (by depth from the detail line, placed in the
+ * chain as sent), and quote the policy's line. */
+static void test_policy_causes(void)
+{
+    static const char nc_detail[] = "certificate 1 (CN=Int CA) constrains names to permitted DNS "
+                                    ".other.example; the server's name test.iotls.example is "
+                                    "outside it";
+    iotls_error e;
+    iotls_diagnosis d;
+    iotls_diag_input in;
+    mbedtls_x509_crt chain;
+    mbedtls_pk_context int_key, leaf_key;
+    unsigned char der[1024];
+    certgen g;
+    int len;
+
+    iotls_diag_input_init(&in);
+    in.host = "test.iotls.example";
+
+    /* name constraints, no chain at hand: the depth only */
+    verify_error(&e, "test.iotls.example", IOTLS_BADCERT_NAME_CONSTRAINTS);
+    snprintf(e.detail, sizeof e.detail, "%s", nc_detail);
+    CHECK_INT(iotls_diagnose(&e, &in, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NAME_CONSTRAINTS);
+    CHECK_INT(d.certainty, IOTLS_DIAG_CERTAIN);
+    CHECK_STR(d.summary, "certificate 1 above the server's constrains names to permitted DNS "
+                         ".other.example; the server's name test.iotls.example is outside it");
+    CHECK(has_evidence(&d, "policy: certificate 1 (CN=Int CA) constrains names"));
+    CHECK_STR(d.doc, "docs/causes/name_constraints.md");
+    CHECK(strstr(d.fix_server, "nameConstraints=permitted;DNS:") != NULL);
+
+    /* offline, with the chain: the CA by its place and subject */
+    CHECK_INT(certgen_init(&g), 0);
+    CHECK_INT(certgen_key(&g, &int_key), 0);
+    CHECK_INT(certgen_key(&g, &leaf_key), 0);
+    mbedtls_x509_crt_init(&chain);
+    len = certgen_issue(&g, &int_key, "O=T,CN=Int CA", &leaf_key, "CN=test.iotls.example", 0,
+                        NULL, 0, der, sizeof der);
+    CHECK(len > 0 && mbedtls_x509_crt_parse_der(&chain, der, (size_t)len) == 0);
+    len = certgen_issue(&g, &g.key, "CN=Root", &int_key, "O=T,CN=Int CA", 1, NULL, 0, der,
+                        sizeof der);
+    CHECK(len > 0 && mbedtls_x509_crt_parse_der(&chain, der, (size_t)len) == 0);
+    CHECK_INT(iotls_diagnose_offline(&e, &in, &chain, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NAME_CONSTRAINTS);
+    CHECK(strncmp(d.summary, "the CA certificate #2 of the chain given (", 42) == 0);
+    CHECK(strstr(d.summary, "CN=Int CA") != NULL);
+    CHECK(strstr(d.summary, ") constrains names to permitted DNS .other.example") != NULL);
+    CHECK(has_evidence(&d, "the certificate at fault: the CA certificate #2 of the chain given"));
+
+    /* a depth beyond the chain: named by depth, no crash */
+    snprintf(e.detail, sizeof e.detail, "certificate 9 (CN=x) has malformed or empty name "
+                                        "constraints (RFC 5280 4.2.1.10)");
+    CHECK_INT(iotls_diagnose_offline(&e, &in, &chain, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NAME_CONSTRAINTS);
+    CHECK(strstr(d.summary, "certificate 9 above the server's has malformed") != NULL);
+
+    /* without the policy's words (IOTLS_POLICY_DETAIL 0): the same cause */
+    e.detail[0] = '\0';
+    CHECK_INT(iotls_diagnose_offline(&e, &in, &chain, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NAME_CONSTRAINTS);
+    CHECK(strstr(d.summary, "nameConstraints") != NULL);
+
+    /* profile rules: the certificate, the rule, the openssl line */
+    verify_error(&e, "test.iotls.example", MBEDTLS_X509_BADCERT_OTHER);
+    snprintf(e.detail, sizeof e.detail, "the server's certificate (CN=test.iotls.example) has no "
+                                        "authority key identifier (RFC 5280 4.2.1.1: MUST, except "
+                                        "in self-signed certificates)");
+    CHECK_INT(iotls_diagnose_offline(&e, &in, &chain, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CERT_PROFILE);
+    CHECK_INT(d.certainty, IOTLS_DIAG_CERTAIN);
+    CHECK(strncmp(d.summary, "the server's certificate (CN=test.iotls.example) has no authority "
+                             "key identifier", 79) == 0);
+    CHECK(strstr(d.fix_server, "authorityKeyIdentifier=keyid:always") != NULL);
+    CHECK_STR(d.doc, "docs/causes/cert_profile.md");
+    snprintf(e.detail, sizeof e.detail, "certificate 1 (CN=Int CA) is a CA without a subject key "
+                                        "identifier (RFC 5280 4.2.1.2: MUST)");
+    CHECK_INT(iotls_diagnose_offline(&e, &in, &chain, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CERT_PROFILE);
+    CHECK(strstr(d.summary, "#2 of the chain given") != NULL);
+    CHECK(strstr(d.fix_server, "subjectKeyIdentifier=hash") != NULL);
+
+    /* a CA as the server's certificate (reject_ca_leaf) */
+    verify_error(&e, "test.iotls.example", IOTLS_BADCERT_LEAF_IS_CA);
+    snprintf(e.detail, sizeof e.detail, "the server's certificate (CN=test.iotls.example) is a CA "
+                                        "certificate (basicConstraints cA=TRUE)");
+    CHECK_INT(iotls_diagnose(&e, &in, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CERT_PROFILE);
+    CHECK(strstr(d.fix_server, "basicConstraints=critical,CA:FALSE") != NULL);
+
+    /* iotls verify: a certificate Mbed TLS will not use */
+    verify_error(&e, "test.iotls.example", MBEDTLS_X509_BADCERT_OTHER);
+    e.mbedtls_code = MBEDTLS_ERR_X509_INVALID_EXTENSIONS;
+    snprintf(e.detail, sizeof e.detail, "certificate #2 of the chain cannot be used (Mbed TLS "
+                                        "-0x2500)");
+    CHECK_INT(iotls_diagnose_offline(&e, &in, &chain, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CERT_PROFILE);
+    CHECK(strncmp(d.summary, "certificate #2 of the chain cannot be used", 42) == 0);
+
+    /* the chain bound of iotls verify --max-intermediates */
+    verify_error(&e, "test.iotls.example", MBEDTLS_X509_BADCERT_OTHER);
+    snprintf(e.detail, sizeof e.detail, "2 intermediate certificate(s), more than the 1 allowed");
+    CHECK_INT(iotls_diagnose_offline(&e, &in, &chain, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CERT_PROFILE);
+    CHECK(strstr(d.fix_tool, "--max-intermediates") != NULL);
+
+    /* Mbed TLS's flags first; the policy's become a note */
+    verify_error(&e, "test.iotls.example",
+                 MBEDTLS_X509_BADCERT_CN_MISMATCH | IOTLS_BADCERT_NAME_CONSTRAINTS);
+    snprintf(e.detail, sizeof e.detail, "%s", nc_detail);
+    CHECK_INT(iotls_diagnose_offline(&e, &in, &chain, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_HOSTNAME_MISMATCH);
+    CHECK(has_note(&d, "name constraints also reject"));
+    CHECK(has_evidence(&d, "policy: certificate 1 (CN=Int CA)"));
+
+    mbedtls_x509_crt_free(&chain);
+    mbedtls_pk_free(&int_key);
+    mbedtls_pk_free(&leaf_key);
+    certgen_free(&g);
+}
+
 int main(void)
 {
     test_seed();
@@ -1305,5 +1433,6 @@ int main(void)
     test_api();
     test_wire_evidence();
     test_sni_ack();
+    test_policy_causes();
     return CHECK_DONE();
 }

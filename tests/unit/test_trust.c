@@ -1,6 +1,9 @@
 /*
  * Unit tests: trust stores from buffers, files and directories, with every
- * rejected certificate reported by position, line, subject and reason.
+ * rejected certificate reported by position, line, subject and reason; the
+ * lazy store (roots parsed when a chain names them, through Mbed TLS's CA
+ * callback), its structural check against the full parse, the subject
+ * hash of hashed directories against the openssl command's.
  * Certificates are generated here, at test time.
  */
 #include <errno.h>
@@ -9,11 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <dirent.h>
 
 #include "check.h"
 #include "certgen.h"
+#include "conn/engine.h"
 #include "iotls/iotls.h"
 #include "iotls_port_posix.h"
+#include "trust/store.h"
 
 static unsigned char der_a[2048], der_b[2048], der_c[2048];
 static int len_a, len_b, len_c;
@@ -255,7 +261,9 @@ static void test_files(void)
     snprintf(p_b, sizeof p_b, "%s/b.crt", dir);
     snprintf(p_readme, sizeof p_readme, "%s/README", dir);
     snprintf(p_broken, sizeof p_broken, "%s/broken.pem", dir);
-    snprintf(p_link, sizeof p_link, "%s/1a2b3c4d.0", dir);
+    /* Not a c_rehash name (that would make the directory one read on
+     * demand, test_hashed_dir): a link next to its target. */
+    snprintf(p_link, sizeof p_link, "%s/link-to-a.pem", dir);
     snprintf(p_sub, sizeof p_sub, "%s/subdir", dir);
     strcpy(broken, pem_c);
     *(strchr(broken, '\n') + 3) = '*';
@@ -330,15 +338,455 @@ static void test_files(void)
     rmdir(dir);
 }
 
+/* ---- the lazy store ---------------------------------------------------- */
+
+static certgen g;
+
+/* A certificate issued under issuer's name with g's key (every root here
+ * shares that key: only the names tell them apart). */
+static int issue(const char *issuer, const char *subject, int ca, unsigned char *out, size_t cap)
+{
+    return certgen_issue(&g, &g.key, issuer, &g.key, subject, ca, NULL, 0, out, cap);
+}
+
+/* A self-signed CA with g's key and a serial the openssl command reads
+ * (certgen's start with a zero byte); crit: with an unknown critical
+ * extension, a well-formed certificate Mbed TLS's full parse refuses. */
+static int make_root(const char *subject, int crit, unsigned char *out, size_t cap)
+{
+    static const unsigned char oid[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x86, 0x8d, 0x1f, 0x01};
+    static const unsigned char null_val[] = {0x05, 0x00};
+    static const unsigned char serial[] = {0x42};
+    unsigned char buf[2048];
+    mbedtls_x509write_cert w;
+    int ret, len = -1;
+
+    mbedtls_x509write_crt_init(&w);
+    mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
+    mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
+    mbedtls_x509write_crt_set_subject_key(&w, &g.key);
+    mbedtls_x509write_crt_set_issuer_key(&w, &g.key);
+    ret = mbedtls_x509write_crt_set_serial_raw(&w, (unsigned char *)serial, sizeof serial);
+    if (ret == 0)
+        ret = mbedtls_x509write_crt_set_subject_name(&w, subject);
+    if (ret == 0)
+        ret = mbedtls_x509write_crt_set_issuer_name(&w, subject);
+    if (ret == 0)
+        ret = mbedtls_x509write_crt_set_validity(&w, "20200101000000", "20491231235959");
+    if (ret == 0)
+        ret = mbedtls_x509write_crt_set_basic_constraints(&w, 1, -1);
+    if (ret == 0)
+        ret = mbedtls_x509write_crt_set_subject_key_identifier(&w);
+    if (ret == 0 && crit)
+        ret = mbedtls_x509write_crt_set_extension(&w, (const char *)oid, sizeof oid, 1, null_val,
+                                                  sizeof null_val);
+    if (ret == 0) {
+        ret = mbedtls_x509write_crt_der(&w, buf, sizeof buf, mbedtls_ctr_drbg_random, &g.drbg);
+        if (ret > 0 && (size_t)ret <= cap) {
+            memcpy(out, buf + sizeof buf - (size_t)ret, (size_t)ret);
+            len = ret;
+        }
+    }
+    mbedtls_x509write_crt_free(&w);
+    return len;
+}
+
+/* Verifies one certificate (no intermediates) against t as a connection
+ * would: Mbed TLS's return; *flags. */
+static int verify_one(iotls_trust *t, const unsigned char *der, int len, uint32_t *flags)
+{
+    mbedtls_x509_crt chain;
+    int ret;
+
+    *flags = 0;
+    mbedtls_x509_crt_init(&chain);
+    if (len <= 0 || mbedtls_x509_crt_parse_der(&chain, der, (size_t)len) != 0) {
+        mbedtls_x509_crt_free(&chain);
+        return -1;
+    }
+    ret = iotls_trust_verify_chain(t, &chain, &iotls_cert_profile, NULL, NULL, flags);
+    mbedtls_x509_crt_free(&chain);
+    return ret;
+}
+
+static int crt_count(const mbedtls_x509_crt *c)
+{
+    int n = 0;
+    for (; c != NULL && c->raw.p != NULL && n < 1000; c = c->next)
+        n++;
+    return n;
+}
+
+static void test_lazy(void)
+{
+    unsigned char leaf[2048], leaf_d[2048], root_d[2048], pin[2048], upper[2048];
+    static char bundle[65536], fillers[49152];
+    char pem_d[4096], small[8192];
+    int l_leaf, l_leaf_d, l_root_d, l_pin, l_upper, k;
+    uint32_t flags;
+    iotls_trust t;
+
+    l_leaf = issue("CN=Root A", "CN=leaf.example", 0, leaf, sizeof leaf);
+    l_upper = issue("CN=ROOT a", "CN=leaf.example", 0, upper, sizeof upper);
+    l_root_d = make_root("CN=Root D", 1, root_d, sizeof root_d);
+    l_leaf_d = issue("CN=Root D", "CN=leaf-d.example", 0, leaf_d, sizeof leaf_d);
+    l_pin = issue("CN=pin.example", "CN=pin.example", 0, pin, sizeof pin);
+    CHECK(l_leaf > 0 && l_upper > 0 && l_root_d > 0 && l_leaf_d > 0 && l_pin > 0);
+    CHECK(certgen_pem(root_d, (size_t)l_root_d, pem_d, sizeof pem_d) > 0);
+
+    /* More roots than a small store (parsed whole at first use): 16
+     * fillers, then B, A, C, D. */
+    fillers[0] = '\0';
+    for (k = 0; k < 16; k++) {
+        char name[32], pem[4096];
+        unsigned char der[1024];
+        int n;
+        snprintf(name, sizeof name, "CN=Filler %d", k);
+        n = make_root(name, 0, der, sizeof der);
+        CHECK(n > 0 && certgen_pem(der, (size_t)n, pem, sizeof pem) > 0);
+        strcat(fillers, pem);
+    }
+    /* Found by subject among others; only the named root gets parsed. */
+    snprintf(bundle, sizeof bundle, "%s%s%s%s%s", fillers, pem_b, pem_a, pem_c, pem_d);
+    iotls_trust_init(&t);
+    CHECK_INT(iotls_trust_add_buffer(&t, u(bundle), strlen(bundle), "roots.pem"), IOTLS_OK);
+    CHECK_INT(t.loaded, 20); /* D's extension is not looked at yet */
+    CHECK_INT(t.n_issues, 0);
+    CHECK(iotls_trust_crt(&t) == NULL); /* nothing parsed */
+    CHECK_INT(verify_one(&t, leaf, l_leaf, &flags), 0);
+    CHECK_INT(flags, 0);
+    CHECK_INT(crt_count(iotls_trust_crt(&t)), 1);
+    CHECK(iotls_trust_crt(&t) != NULL &&
+          iotls_trust_crt(&t)->subject_raw.len == iotls_trust_crt(&t)->issuer_raw.len);
+    /* Names equal as Mbed TLS compares them (UTF8String, ASCII case). */
+    CHECK_INT(verify_one(&t, upper, l_upper, &flags), 0);
+    CHECK_INT(flags, 0);
+
+    /* D passes the check at load and fails the full parse when a chain
+     * names it: reported then, never trusted, reported once. */
+    CHECK(verify_one(&t, leaf_d, l_leaf_d, &flags) != 0);
+    CHECK(flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+    CHECK_INT(t.n_issues, 1);
+    CHECK_INT(t.skipped, 1);
+    CHECK_INT(t.loaded, 19);
+    CHECK_STR(t.issues[0].source, "roots.pem");
+    CHECK_INT(t.issues[0].index, 20);
+    CHECK_INT(t.issues[0].line,
+              1 + lines_in(fillers) + lines_in(pem_b) + lines_in(pem_a) + lines_in(pem_c));
+    CHECK_STR(t.issues[0].subject, "CN=Root D");
+    CHECK_STR(iotls_trust_reason(t.issues[0].mbedtls_code),
+              "invalid or unsupported critical extension");
+    CHECK(verify_one(&t, leaf_d, l_leaf_d, &flags) != 0);
+    CHECK_INT(t.n_issues, 1);
+    /* Not in the store at all. */
+    iotls_trust_free(&t);
+    iotls_trust_init(&t);
+    CHECK_INT(iotls_trust_add_buffer(&t, u(pem_b), strlen(pem_b), "b.pem"), IOTLS_OK);
+    CHECK(verify_one(&t, leaf, l_leaf, &flags) != 0);
+    CHECK(flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+    iotls_trust_free(&t);
+
+    /* A small store: parsed whole at its first use, every root's verdict
+     * then (D's too, though the chain names A). */
+    snprintf(small, sizeof small, "%s%s", pem_a, pem_d);
+    iotls_trust_init(&t);
+    CHECK_INT(iotls_trust_add_buffer(&t, u(small), strlen(small), "small.pem"), IOTLS_OK);
+    CHECK_INT(t.loaded, 2);
+    CHECK_INT(t.n_issues, 0);
+    CHECK_INT(verify_one(&t, leaf, l_leaf, &flags), 0);
+    CHECK_INT(flags, 0);
+    CHECK_INT(t.loaded, 1);
+    CHECK_INT(t.n_issues, 1);
+    CHECK_INT(t.issues[0].index, 2);
+    CHECK_STR(t.issues[0].subject, "CN=Root D");
+    CHECK_INT(crt_count(iotls_trust_crt(&t)), 1);
+    CHECK(verify_one(&t, leaf_d, l_leaf_d, &flags) != 0);
+    CHECK_INT(t.n_issues, 1);
+    iotls_trust_free(&t);
+
+    /* Parse-all: the same root reported when it is added. */
+    iotls_trust_init(&t);
+    CHECK_INT(iotls_trust_set_parse_all(&t), IOTLS_OK);
+    CHECK_INT(iotls_trust_add_buffer(&t, u(bundle), strlen(bundle), "roots.pem"), IOTLS_OK);
+    CHECK_INT(t.loaded, 19);
+    CHECK_INT(t.n_issues, 1);
+    CHECK_INT(t.issues[0].index, 20);
+    CHECK_STR(iotls_trust_reason(t.issues[0].mbedtls_code),
+              "invalid or unsupported critical extension");
+    CHECK_INT(verify_one(&t, leaf, l_leaf, &flags), 0);
+    iotls_trust_free(&t);
+
+    /* A pinned self-signed server certificate (CA:false): trusted as it
+     * is, as Mbed TLS trusts it in a list; another one is not. */
+    iotls_trust_init(&t);
+    CHECK_INT(iotls_trust_add_buffer(&t, pin, (size_t)l_pin, "pin.der"), IOTLS_OK);
+    CHECK_INT(verify_one(&t, pin, l_pin, &flags), 0);
+    CHECK_INT(flags, 0);
+    CHECK(verify_one(&t, leaf, l_leaf, &flags) != 0);
+    iotls_trust_free(&t);
+    /* The same among many roots (the callback: the copy handed over is its
+     * own anchor). */
+    iotls_trust_init(&t);
+    CHECK_INT(iotls_trust_add_buffer(&t, u(fillers), strlen(fillers), "fillers.pem"), IOTLS_OK);
+    CHECK_INT(iotls_trust_add_buffer(&t, pin, (size_t)l_pin, "pin.der"), IOTLS_OK);
+    CHECK_INT(t.loaded, 17);
+    CHECK_INT(verify_one(&t, pin, l_pin, &flags), 0);
+    CHECK_INT(flags, 0);
+    iotls_trust_free(&t);
+    {
+        /* the same verdict from Mbed TLS with the certificate in a list */
+        mbedtls_x509_crt list, chain;
+        mbedtls_x509_crt_init(&list);
+        mbedtls_x509_crt_init(&chain);
+        CHECK_INT(mbedtls_x509_crt_parse_der(&list, pin, (size_t)l_pin), 0);
+        CHECK_INT(mbedtls_x509_crt_parse_der(&chain, pin, (size_t)l_pin), 0);
+        CHECK_INT(mbedtls_x509_crt_verify_with_profile(&chain, &list, NULL, &iotls_cert_profile,
+                                                       NULL, &flags, NULL, NULL), 0);
+        mbedtls_x509_crt_free(&list);
+        mbedtls_x509_crt_free(&chain);
+    }
+
+    /* An empty store verifies nothing. */
+    iotls_trust_init(&t);
+    CHECK(verify_one(&t, leaf, l_leaf, &flags) != 0);
+    CHECK(flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+    iotls_trust_free(&t);
+}
+
+/* The check at load never refuses what the full parse takes, and gives the
+ * full parse's reason for most of what it refuses. */
+static void test_shape_vs_parse(void)
+{
+    unsigned char der[2048];
+    int i, k, refused = 0, same_reason = 0, wrong = 0;
+
+    for (i = 0; i < len_a; i++) {
+        for (k = 0; k < 4; k++) {
+            static const unsigned char vals[] = {0x00, 0xff};
+            const unsigned char *subj;
+            size_t sl, cl;
+            mbedtls_x509_crt c;
+            int rs, rp;
+            memcpy(der, der_a, (size_t)len_a);
+            der[i] = k < 2 ? vals[k] : (unsigned char)(der[i] ^ (k == 2 ? 0x01 : 0x80));
+            rs = iotls_cert_shape(der, (size_t)len_a, &subj, &sl, &cl);
+            mbedtls_x509_crt_init(&c);
+            rp = mbedtls_x509_crt_parse_der(&c, der, (size_t)len_a);
+            mbedtls_x509_crt_free(&c);
+            if (rs != 0 && rp == 0) {
+                wrong++;
+                fprintf(stderr, "shape refuses (-0x%04x) what parses: byte %d\n",
+                        (unsigned)-rs, i);
+            }
+            if (rs != 0) {
+                refused++;
+                same_reason += strcmp(iotls_trust_reason(rs), iotls_trust_reason(rp)) == 0;
+            }
+        }
+    }
+    CHECK_INT(wrong, 0);
+    CHECK(refused > 100);
+    CHECK(same_reason * 10 >= refused * 9); /* the report's reason, nearly always */
+    printf("shape: %d mutations refused at load, %d with the full parse's reason\n", refused,
+           same_reason);
+}
+
+/* openssl's subject hash of a PEM file, or 0 with *ok 0. */
+static uint32_t openssl_hash(const char *path, int *ok)
+{
+    char cmd[512], line[64];
+    FILE *p;
+    unsigned long h = 0;
+
+    *ok = 0;
+    snprintf(cmd, sizeof cmd, "openssl x509 -noout -subject_hash -in '%s' 2>/dev/null", path);
+    p = popen(cmd, "r");
+    if (p == NULL)
+        return 0;
+    if (fgets(line, sizeof line, p) != NULL && sscanf(line, "%lx", &h) == 1)
+        *ok = 1;
+    pclose(p);
+    return (uint32_t)h;
+}
+
+static int write_file(const char *path, const void *data, size_t len);
+
+static void test_name_hash(void)
+{
+    static const char *const names[] = {
+        "CN=Root A",
+        "CN=  Spaced    Out\tName  ,O=ACME   Corp,C=US",
+        "CN=MiXeD CaSe ROOT,OU=Unit,O=Org",
+        "CN=M\xc3\xbcller \xc3\x84rger Wurzel,O=\xc3\x9c Corp,C=DE",
+        "O=Only An Org",
+    };
+    char path[] = "/tmp/iotls-hash-XXXXXX";
+    unsigned char der[2048];
+    char pem[4096];
+    size_t i;
+    int fd, ok, n_sys = 0, same_sys = 0;
+
+    fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd >= 0)
+        close(fd);
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        int len = make_root(names[i], 0, der, sizeof der);
+        mbedtls_x509_crt c;
+        uint32_t mine = 0, theirs;
+        CHECK(len > 0 && certgen_pem(der, (size_t)len, pem, sizeof pem) > 0);
+        CHECK_INT(write_file(path, pem, strlen(pem)), 0);
+        theirs = openssl_hash(path, &ok);
+        CHECK(ok);
+        mbedtls_x509_crt_init(&c);
+        CHECK_INT(mbedtls_x509_crt_parse_der(&c, der, (size_t)len), 0);
+        CHECK_INT(iotls_name_hash(c.subject_raw.p, c.subject_raw.len, &mine), 0);
+        if (mine != theirs)
+            fprintf(stderr, "hash of \"%s\": %08x, openssl %08x\n", names[i], mine, theirs);
+        CHECK_INT(mine, theirs);
+        mbedtls_x509_crt_free(&c);
+    }
+    unlink(path);
+
+    /* Every root of the system's hashed directory, when there is one: its
+     * file name is openssl's hash (real names: PrintableString, UTF8String,
+     * BMPString, T61String, odd spacing). */
+    {
+        DIR *d = opendir("/etc/ssl/certs");
+        struct dirent *de;
+        while (d != NULL && (de = readdir(d)) != NULL && n_sys < 1000) {
+            char full[512];
+            unsigned long want;
+            mbedtls_x509_crt c;
+            uint32_t mine = 0;
+            if (strlen(de->d_name) != 10 || de->d_name[8] != '.' || de->d_name[9] != '0' ||
+                sscanf(de->d_name, "%8lx", &want) != 1)
+                continue;
+            snprintf(full, sizeof full, "/etc/ssl/certs/%s", de->d_name);
+            mbedtls_x509_crt_init(&c);
+            if (mbedtls_x509_crt_parse_file(&c, full) == 0) {
+                n_sys++;
+                if (iotls_name_hash(c.subject_raw.p, c.subject_raw.len, &mine) == 0 &&
+                    mine == (uint32_t)want)
+                    same_sys++;
+                else
+                    fprintf(stderr, "%s: hash %08x\n", full, mine);
+            }
+            mbedtls_x509_crt_free(&c);
+        }
+        if (d != NULL)
+            closedir(d);
+        CHECK_INT(same_sys, n_sys);
+        printf("name hash: %d of %d system roots named as openssl names them\n", same_sys, n_sys);
+    }
+}
+
+static void test_hashed_dir(void)
+{
+    char dir[] = "/tmp/iotls-hashed-XXXXXX";
+    char p[512], cmd[600], broken[4096], bundle[8192], ha[4096], hb[4096], hcp[4096];
+    unsigned char leaf[2048], leaf_c[2048], der[2048];
+    int l_leaf, l_leaf_c, ok, se = 0, n;
+    uint32_t flags, hc;
+    iotls_trust t;
+    const char *old_file = getenv("SSL_CERT_FILE"), *old_dir = getenv("SSL_CERT_DIR");
+    char *save_file = old_file ? strdup(old_file) : NULL, *save_dir = old_dir ? strdup(old_dir) : NULL;
+
+    l_leaf = issue("CN=Root A", "CN=leaf.example", 0, leaf, sizeof leaf);
+    l_leaf_c = issue("CN=Root C", "CN=leaf-c.example", 0, leaf_c, sizeof leaf_c);
+    n = make_root("CN=Root A", 0, der, sizeof der);
+    CHECK(n > 0 && certgen_pem(der, (size_t)n, ha, sizeof ha) > 0);
+    n = make_root("CN=Root B", 0, der, sizeof der);
+    CHECK(n > 0 && certgen_pem(der, (size_t)n, hb, sizeof hb) > 0);
+    n = make_root("CN=Root C", 0, der, sizeof der);
+    CHECK(n > 0 && certgen_pem(der, (size_t)n, hcp, sizeof hcp) > 0);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(p, sizeof p, "%s/a.pem", dir);
+    CHECK_INT(write_file(p, ha, strlen(ha)), 0);
+    snprintf(p, sizeof p, "%s/b.pem", dir);
+    CHECK_INT(write_file(p, hb, strlen(hb)), 0);
+    snprintf(p, sizeof p, "%s/README", dir);
+    CHECK_INT(write_file(p, "not a certificate\n", 18), 0);
+    /* The hash links, by the openssl command. */
+    snprintf(cmd, sizeof cmd, "openssl rehash '%s' >/dev/null 2>&1", dir);
+    CHECK_INT(system(cmd), 0);
+    /* C's hash name on a corrupted copy of C (openssl rehash would skip it) */
+    snprintf(p, sizeof p, "%s/c.tmp", dir);
+    CHECK_INT(write_file(p, hcp, strlen(hcp)), 0);
+    hc = openssl_hash(p, &ok);
+    CHECK(ok);
+    unlink(p);
+    strcpy(broken, hcp);
+    *(strchr(broken, '\n') + 3) = '*';
+    snprintf(p, sizeof p, "%s/%08x.0", dir, hc);
+    CHECK_INT(write_file(p, broken, strlen(broken)), 0);
+
+    /* Added: names counted, nothing read (the broken file is not seen). */
+    iotls_trust_init(&t);
+    CHECK_INT(iotls_trust_add_dir(&t, dir, &se), IOTLS_OK);
+    CHECK_INT(t.loaded, 3);
+    CHECK_INT(t.n_issues, 0);
+    CHECK_STR(t.origin, dir);
+    /* A chain names A: its file is read, the root parsed, trusted. */
+    CHECK_INT(verify_one(&t, leaf, l_leaf, &flags), 0);
+    CHECK_INT(flags, 0);
+    CHECK_INT(t.loaded, 3);
+    CHECK_INT(t.n_issues, 0);
+    CHECK_STR(t.origin, dir);
+    /* C's file is broken: reported when named, by its file name. */
+    CHECK(verify_one(&t, leaf_c, l_leaf_c, &flags) != 0);
+    CHECK(flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+    CHECK_INT(t.n_issues, 1);
+    CHECK_STR(t.issues[0].source, p);
+    CHECK_STR(iotls_trust_reason(t.issues[0].mbedtls_code), "bad base64");
+    CHECK_INT(t.loaded, 2);
+    /* Asked once: the same names again read nothing more. */
+    CHECK(verify_one(&t, leaf_c, l_leaf_c, &flags) != 0);
+    CHECK_INT(verify_one(&t, leaf, l_leaf, &flags), 0);
+    CHECK_INT(t.n_issues, 1);
+    CHECK_INT(t.loaded, 2);
+    iotls_trust_free(&t);
+
+    /* Parse-all reads the whole directory, duplicates once. */
+    iotls_trust_init(&t);
+    CHECK_INT(iotls_trust_set_parse_all(&t), IOTLS_OK);
+    CHECK_INT(iotls_trust_add_dir(&t, dir, &se), IOTLS_OK);
+    CHECK_INT(t.loaded, 2);
+    CHECK_INT(t.n_issues, 1);
+    CHECK_STR(t.issues[0].source, p);
+    iotls_trust_free(&t);
+
+    /* SSL_CERT_FILE and SSL_CERT_DIR: the bundle read, the directory only
+     * asked; a root in both kept once. */
+    snprintf(bundle, sizeof bundle, "%s%s", ha, hb);
+    snprintf(p, sizeof p, "%s.bundle", dir);
+    CHECK_INT(write_file(p, bundle, strlen(bundle)), 0);
+    setenv("SSL_CERT_FILE", p, 1);
+    setenv("SSL_CERT_DIR", dir, 1);
+    iotls_trust_init(&t);
+    CHECK_INT(iotls_trust_add_system(&t, &se), IOTLS_OK);
+    CHECK_INT(t.loaded, 2 + 3);
+    CHECK_INT(t.n_issues, 0);
+    CHECK_INT(verify_one(&t, leaf, l_leaf, &flags), 0);
+    CHECK_INT(t.loaded, 4); /* a.pem's hash file: the same root as the bundle's */
+    CHECK_INT(t.n_issues, 0);
+    iotls_trust_free(&t);
+    unlink(p);
+
+    if (save_file) setenv("SSL_CERT_FILE", save_file, 1); else unsetenv("SSL_CERT_FILE");
+    if (save_dir) setenv("SSL_CERT_DIR", save_dir, 1); else unsetenv("SSL_CERT_DIR");
+    free(save_file);
+    free(save_dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_INT(system(cmd), 0);
+}
+
 int main(void)
 {
-    certgen g;
-
     CHECK_INT(certgen_init(&g), 0);
     len_a = certgen_make(&g, "CN=Root A", NULL, 0, der_a, sizeof der_a);
     len_b = certgen_make(&g, "CN=Root B", NULL, 0, der_b, sizeof der_b);
     len_c = certgen_make(&g, "CN=Root C", NULL, 0, der_c, sizeof der_c);
-    certgen_free(&g);
     CHECK(len_a > 0 && len_b > 0 && len_c > 0);
     CHECK(certgen_pem(der_a, (size_t)len_a, pem_a, sizeof pem_a) > 0);
     CHECK(certgen_pem(der_b, (size_t)len_b, pem_b, sizeof pem_b) > 0);
@@ -350,5 +798,10 @@ int main(void)
     test_bad_der();
     test_no_certificate();
     test_files();
+    test_lazy();
+    test_shape_vs_parse();
+    test_name_hash();
+    test_hashed_dir();
+    certgen_free(&g);
     return CHECK_DONE();
 }

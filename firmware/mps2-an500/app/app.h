@@ -26,6 +26,8 @@ typedef struct app_args {
     uint16_t dns_port;       /* dns: the responder's UDP port on the host */
     const char *nxhost;      /* dns: a name the responder answers NXDOMAIN */
     uint16_t dns_dead;       /* dns: a UDP port where no DNS server answers */
+    const char *bundle;      /* bundle: host path of the root bundle (iotls bundle) */
+    const char *inter;       /* bundle: host path of server 1's intermediate (PEM) */
 } app_args;
 
 /* Loads a CA file from the host into t. Returns 0 or -1 (reported). */
@@ -53,6 +55,7 @@ int app_bench(const app_args *a);
 int app_checks(const app_args *a);
 int app_dns(const app_args *a);
 int app_versions(const app_args *a);
+int app_bundle(const app_args *a);
 
 struct netif;
 /* Test image: drop (and count) every IPv4 packet not sent to 10.0.2.2. */

@@ -82,6 +82,8 @@ static int parse_args(char *line, app_args *a)
         else if (strcmp(w, "dnsport") == 0) a->dns_port = port_number(v);
         else if (strcmp(w, "nxhost") == 0) a->nxhost = v;
         else if (strcmp(w, "dnsdead") == 0) a->dns_dead = port_number(v);
+        else if (strcmp(w, "bundle") == 0) a->bundle = v;
+        else if (strcmp(w, "inter") == 0) a->inter = v;
         else
             return -1;
     }
@@ -117,7 +119,8 @@ int main(void)
         board_printf("  mode=bench port2=N ca2=PATH [group=secp256r1]\n"
                      "  mode=checks refused=N silent=N\n"
                      "  mode=dns dnsport=N nxhost=NAME [dnsdead=N]\n"
-                     "  mode=versions port=N port2=N [ca2=PATH port3=N port4=N]\n");
+                     "  mode=versions port=N port2=N [ca2=PATH port3=N port4=N]\n"
+                     "  mode=bundle bundle=PATH inter=PATH port2=N port3=N\n");
 #endif
         return 64;
     }
@@ -145,6 +148,8 @@ int main(void)
         return app_checks(&a);
     if (strcmp(a.mode, "versions") == 0)
         return app_versions(&a);
+    if (strcmp(a.mode, "bundle") == 0)
+        return app_bundle(&a);
 #endif
     return app_seed_case(&a);
 }
