@@ -4,8 +4,8 @@
     run.py [LIMBO_JSON] --iotls PATH [--markdown FILE] [--min-agreement PCT]
            [--report-only] [--timeout S]
 
-LIMBO_JSON defaults to ../shared/testdata/x509-limbo/limbo.json beside the
-repository (C2SP/x509-limbo's format: {"version": 1, "testcases": [...]}).
+LIMBO_JSON defaults to tests/limbo/vectors/limbo.json (92 SERVER cases,
+Apache-2.0, see the README there; C2SP/x509-limbo's format: {"version": 1, "testcases": [...]}).
 For each case, in a temporary directory, the peer certificate and the
 untrusted intermediates go to CHAIN.pem (in that order) and the trusted
 certificates to ROOTS.pem, and the harness runs
@@ -46,8 +46,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DEFAULT_LIMBO = os.path.join(os.path.dirname(REPO), "shared", "testdata", "x509-limbo",
-                             "limbo.json")
+DEFAULT_LIMBO = os.path.join(REPO, "tests", "limbo", "vectors", "limbo.json")
 
 SERVER_EKUS = {"serverAuth"}
 SERVER_KUS = {"digitalSignature"}
