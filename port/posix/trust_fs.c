@@ -213,7 +213,11 @@ int iotls_trust_add_dir(iotls_trust *t, const char *path, int *sys_err)
     DIR *d;
     struct dirent *de;
     char **names = NULL;
-    size_t n = 0, cap = 0, i, hashed = 0;
+    size_t n = 0, cap = 0, i, hashed = 0, n_seen = 0;
+    struct file_id {
+        dev_t dev;
+        ino_t ino;
+    } *seen = NULL;
     int dummy = 0, rc = IOTLS_OK;
 
     if (sys_err == NULL)
@@ -270,15 +274,30 @@ int iotls_trust_add_dir(iotls_trust *t, const char *path, int *sys_err)
     }
     if (rc == IOTLS_OK && n > 0)
         qsort(names, n, sizeof *names, cmp_names);
+    /* One file under several names (c_rehash's links beside the files they
+     * name) is read once: its refused certificates are reported once. */
+    if (rc == IOTLS_OK && n > 0 && (seen = calloc(n, sizeof *seen)) == NULL)
+        rc = IOTLS_ERR_ALLOC;
     for (i = 0; i < n; i++) {
         char full[4096];
         struct stat st;
+        size_t k;
         int e = 0;
 
         if (rc == IOTLS_OK && snprintf(full, sizeof full, "%s/%s", path, names[i]) <
                                   (int)sizeof full &&
             stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
-            int r = add_file(t, full, 1, &e);
+            int r;
+            for (k = 0; k < n_seen; k++)
+                if (seen[k].dev == st.st_dev && seen[k].ino == st.st_ino)
+                    break;
+            if (k < n_seen) {
+                free(names[i]);
+                continue;
+            }
+            seen[n_seen].dev = st.st_dev;
+            seen[n_seen++].ino = st.st_ino;
+            r = add_file(t, full, 1, &e);
             if (r == IOTLS_ERR_ALLOC)
                 rc = r;
             /* An unreadable file among many is skipped, not fatal. */
@@ -286,6 +305,7 @@ int iotls_trust_add_dir(iotls_trust *t, const char *path, int *sys_err)
         free(names[i]);
     }
     free(names);
+    free(seen);
     if (rc == IOTLS_OK)
         origin_add(t, path);
     return rc;
