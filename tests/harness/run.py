@@ -113,7 +113,8 @@ def run(sc, a):
             return finish(label, tmp, fails, a)
 
         listen = srv.get("listen", "127.0.0.1") if srv else "127.0.0.1"
-        values = {"pki": a.pki, "tmp": tmp, "host": listen, "port": 0, "hostport": ""}
+        values = {"pki": a.pki, "tmp": tmp, "host": listen, "port": 0, "hostport": "",
+                  "slowdown": mult}
         values.update({"fact:" + k: v for k, v in (facts or {}).items()})
         if srv:
             try:
