@@ -104,6 +104,14 @@ void iotls_wire_bound(iotls_wire *w);
 /* The last handshake message type received, 0 if none (bounded). */
 uint8_t iotls_wire_last_hs_msg(const iotls_wire *w);
 
+/* 32-bit FNV-1a of n bytes: how the wire keeps a CA name (cr_ca_hashes). */
+uint32_t iotls_wire_name_hash(const unsigned char *p, size_t n);
+
+/* Reads a CertificateRequest's certificate_authorities (a 2-byte length,
+ * then DistinguishedNames of a 2-byte length each) from the n bytes at p,
+ * which may be fewer than the list (a kept prefix), into w->cr_*. */
+void iotls_wire_ca_list(iotls_wire *w, const unsigned char *p, size_t n);
+
 /* ---- device root bundle (bundle.c) ---- */
 
 struct mbedtls_ssl_config;

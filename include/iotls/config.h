@@ -81,6 +81,9 @@
 #ifndef IOTLS_EV_FIRST_BYTES
 #define IOTLS_EV_FIRST_BYTES 48
 #endif
+#ifndef IOTLS_EV_MAX_CR_CAS
+#define IOTLS_EV_MAX_CR_CAS 8 /* CA names of a CertificateRequest kept (hashed) */
+#endif
 
 /* 1: a diagnosis carries its words (summary, evidence, fixes, notes), as
  * on the host. 0: it carries the cause id, the certainty and the

@@ -136,6 +136,7 @@ typedef struct iotls_diagnosis {
 } iotls_diagnosis;
 
 struct iotls_conn;
+struct iotls_cred;
 
 /* What the diagnosis needs besides the iotls_error. */
 typedef struct iotls_diag_input {
@@ -150,6 +151,9 @@ typedef struct iotls_diag_input {
     uint8_t sni_overridden;             /* the user set the SNI (iotls --sni,
                                          iotls_conf_set_server_name) */
     uint8_t sni_disabled;               /* the user asked for no SNI (--no-sni) */
+    const struct iotls_cred *client;    /* the client certificate configured, or
+                                         NULL: read when the server rejects it
+                                         (its dates, usages, issuer) */
 } iotls_diag_input;
 
 /* Zeroes *in (no trust report, no chain, build date unknown). */
@@ -179,7 +183,9 @@ int64_t iotls_build_time(const char *date);
  * Diagnose e. in may be NULL (then only e is used). Returns 1 and fills
  * *out when e is a failure; 0 when e->code is IOTLS_OK (out->cause is then
  * IOTLS_CAUSE_NONE, certainty IOTLS_DIAG_NONE); IOTLS_ERR_USAGE if e or out
- * is NULL. Never allocates; reads in->trust and in->conn only.
+ * is NULL. Reads in->trust and in->conn only; allocates only for a
+ * failed chain verification, to look up the trust store's roots of one
+ * name (parsed copies, freed before it returns).
  */
 int iotls_diagnose(const iotls_error *e, const iotls_diag_input *in, iotls_diagnosis *out);
 

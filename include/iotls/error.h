@@ -177,6 +177,18 @@ typedef struct iotls_wire {
                                       it offers it for TLS 1.3: the connection was
                                       made again offering TLS 1.2 only (these
                                       fields describe that second attempt) */
+    /* Added for the client certificate causes (issue 12): the CAs the
+     * CertificateRequest named (TLS 1.2: its certificate_authorities list,
+     * in the clear, maybe empty; TLS 1.3: the certificate_authorities
+     * extension, optional, read after decryption), each kept as the 32-bit
+     * FNV-1a hash of its DER Name (iotls_wire_name_hash()) to compare with
+     * the issuers of the client's own chain. */
+    uint8_t cr_cas_seen;           /* 1: the list was read whole, 2: in part
+                                      (longer than the bytes the tap keeps),
+                                      0: none was sent or read */
+    uint8_t cr_n_cas;              /* names read (at most 255) */
+    uint8_t cr_n_ca_hashes;        /* of them hashed, in order */
+    uint32_t cr_ca_hashes[IOTLS_EV_MAX_CR_CAS];
 } iotls_wire;
 
 typedef struct iotls_error {

@@ -62,6 +62,14 @@ extern const mbedtls_x509_crt_profile iotls_cert_profile;
 /* Points an SSL config at the store: verification required. */
 void iotls_trust_conf_apply(iotls_trust *t, mbedtls_ssl_config *sc);
 
+/* The store's roots whose subject is name (the DER of a Name), found as
+ * verification finds them (by the subject index, asking on-demand sources):
+ * freshly parsed copies, or NULL when there are none or memory ran out.
+ * The caller frees the list with mbedtls_x509_crt_free() and
+ * mbedtls_free(); it must not outlive the store. */
+mbedtls_x509_crt *iotls_trust_find_subject(const iotls_trust *t, const unsigned char *name,
+                                           size_t len);
+
 /* Verifies chain (leaf first) offline against the store, exactly as a
  * connection would (same lookup, same profile): Mbed TLS's return value,
  * *flags set as for mbedtls_x509_crt_verify_with_profile(); cn NULL. */
@@ -73,6 +81,9 @@ int iotls_trust_verify_chain(iotls_trust *t, mbedtls_x509_crt *chain,
 /* Client credentials onto a config (cred.c): 0, -1 when nothing is
  * loaded, or the Mbed TLS error. */
 int iotls_cred_apply(const iotls_cred *cred, mbedtls_ssl_config *sc);
+/* The loaded client chain (its certificate first), NULL if none: read by
+ * the diagnosis of a rejected client certificate. */
+const mbedtls_x509_crt *iotls_cred_chain(const iotls_cred *cred);
 
 /* A 0-terminated IANA list's length, at most max (0 for NULL). */
 size_t iotls_u16_len(const uint16_t *l, size_t max);

@@ -31,6 +31,31 @@ static uint8_t has_server_name_ext(const unsigned char *p, size_t len)
     return 0;
 }
 
+/* RFC 8446 4.3.2: certificate_request_context<0..255>, then extensions;
+ * certificate_authorities (47) lists the CAs the server accepts. */
+static void ca_names(iotls_wire *w, const unsigned char *p, size_t n)
+{
+    size_t at, end, type, len;
+
+    if (n < 1 || n < 3u + p[0])
+        return;
+    at = 1u + p[0];
+    end = at + 2 + (size_t)(p[at] << 8 | p[at + 1]);
+    if (end > n)
+        return;
+    /* each extension takes 4 bytes or more: bounded by end */
+    for (at += 2; at + 4 <= end; at += 4 + len) {
+        type = (size_t)(p[at] << 8 | p[at + 1]);
+        len = (size_t)(p[at + 2] << 8 | p[at + 3]);
+        if (at + 4 + len > end)
+            return;
+        if (type == 47) {
+            iotls_wire_ca_list(w, p + at + 4, len);
+            return;
+        }
+    }
+}
+
 /*
  * TLS 1.3 encrypts everything the server sends after its ServerHello, so
  * the tap cannot see the CertificateRequest or the CertificateVerify's
@@ -62,6 +87,7 @@ void iotls_tls13_catch_msg(iotls_conn *c)
         w->sni_acked = has_server_name_ext(m + 4, ssl->MBEDTLS_PRIVATE(in_hslen) - 4);
     } else if (type == MBEDTLS_SSL_HS_CERTIFICATE_REQUEST) {
         w->cert_request_seen = 1;
+        ca_names(w, m + 4, ssl->MBEDTLS_PRIVATE(in_hslen) - 4);
     } else if (type == MBEDTLS_SSL_HS_CERTIFICATE_VERIFY && ssl->MBEDTLS_PRIVATE(in_hslen) >= 6) {
         c->eng->tls13_sig_alg = (uint16_t)(m[4] << 8 | m[5]);
     } else if (type == MBEDTLS_SSL_HS_FINISHED && w->cert_request_seen) {

@@ -44,6 +44,7 @@ void iotls_diag_input_from_conn(iotls_diag_input *in, const iotls_conn *c, const
     if (conf != NULL) {
         in->trust = conf->trust;
         in->client_cert_configured = conf->client != NULL && conf->client->loaded;
+        in->client = conf->client;
         in->sni_overridden = conf->sni_mode == IOTLS_SNI_CUSTOM;
         in->sni_disabled = conf->sni_mode == IOTLS_SNI_NONE;
     }

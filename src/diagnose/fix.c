@@ -196,6 +196,17 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         FIX(fix_server, "start the server or open the port");
         break;
     case IOTLS_CAUSE_CONNECTION_RESET:
+        if (x->e->wire.bytes_sent == 0 && !x->e->wire.client_hello_seen) {
+            /* reset at connect: no ClientHello went out, so nothing in
+             * the TLS configuration is the reason */
+            FIX(fix_tool, "check that %s is the TLS port and what sits between (firewall, "
+                          "proxy, connection limits); the TLS options cannot change this", h);
+            FIX(fix_device, "nothing in the TLS configuration: the reset came before the "
+                            "ClientHello; check the network path and retry with a back-off");
+            FIX(fix_server, "check the server's connection limits (listen backlog, "
+                            "per-address limits) and its log");
+            break;
+        }
         FIX(fix_tool,
             "check what sits between (firewall, proxy); `iotls diagnose %s` retries "
             "with other offers",

@@ -20,6 +20,11 @@ int iotls_diag_cert(iotls_diag_ctx *x);      /* verify flags and the chain */
 struct mbedtls_x509_crt;
 int iotls_diag_policy(iotls_diag_ctx *x, const struct mbedtls_x509_crt *leaf);
 
+/* Within the handshake family, a client certificate the server rejected:
+ * what the certificate iotls holds shows (rules_client.c); 1 concluded, 2
+ * not, but the server named its issuer, 0 not. */
+int iotls_diag_client_own(iotls_diag_ctx *x, iotls_certainty certainty);
+
 /* iotls_diagnose() for a chain verified offline (src/trust/chain.c): the
  * certificate rules read chain (leaf first) instead of a connection's. */
 struct mbedtls_x509_crt;

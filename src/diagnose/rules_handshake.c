@@ -40,11 +40,24 @@ static void hs_list(const iotls_error *e, char *buf, size_t len)
     }
 }
 
+/* Nothing was written: the tap saw no byte go out, so no ClientHello
+ * either. The words of the timing then say "at connect", never "after the
+ * ClientHello" (issue 12, rule 5). */
+static int nothing_sent(const iotls_error *e)
+{
+    return e->wire.bytes_sent == 0 && !e->wire.client_hello_seen;
+}
+
 static void ev_where(iotls_diag_ctx *x, const char *what)
 {
     const iotls_error *e = x->e;
     char list[160];
-    if (before_server_hello(e) && e->wire.records_received == 0) {
+    if (before_server_hello(e) && e->wire.records_received == 0 && nothing_sent(e)) {
+        iotls_diag_add_evidence(x,
+                                "server %s at connect, before the client sent any byte (0 bytes "
+                                "written: no ClientHello went out)",
+                                what);
+    } else if (before_server_hello(e) && e->wire.records_received == 0) {
         iotls_diag_add_evidence(x,
                                 "server %s right after the ClientHello, before sending any "
                                 "record",
@@ -436,6 +449,7 @@ static int client_cert(iotls_diag_ctx *x)
     int cr = e->wire.cert_request_seen;
     int closed = e->code == IOTLS_ERR_PEER_CLOSED || e->code == IOTLS_ERR_RESET;
     const iotls_wire *w = &e->wire;
+    int own;
     /* The wire says what we sent; the configuration only what we meant to. */
     int sent_none = w->client_cert_msg_sent ? w->client_certs_sent == 0
                                             : !x->in->client_cert_configured;
@@ -493,6 +507,11 @@ static int client_cert(iotls_diag_ctx *x)
             ev_alert(x);
         else
             ev_where(x, "closed the connection");
+        /* what the certificate iotls holds says (issue 12 rule 4) */
+        own = iotls_diag_client_own(x, is_one_of(a, cert_alerts, 6) ? IOTLS_DIAG_CERTAIN
+                                                                     : IOTLS_DIAG_LIKELY);
+        if (own == 1)
+            return 1;
         if (a == 48)
             iotls_diag_summary(x, "the server does not trust the CA that issued the client "
                                   "certificate (alert 48 unknown_ca)");
@@ -505,6 +524,11 @@ static int client_cert(iotls_diag_ctx *x)
             iotls_diag_summary(x, "the server rejected the client certificate");
         iotls_diag_conclude(x, IOTLS_CAUSE_CLIENT_CERT_REJECTED,
                             is_one_of(a, cert_alerts, 6) ? IOTLS_DIAG_CERTAIN : IOTLS_DIAG_LIKELY);
+        if (own == 2)
+            /* the server named the issuer: trusting it is not the fix */
+            IOTLS_DIAG_FIX(x, fix_server, "the server names the client certificate's CA: "
+                                          "check its log for why it refused the certificate "
+                                          "(revocation, a missing intermediate, its key)");
         return 1;
     }
     return 0;
@@ -590,6 +614,25 @@ static int refused_hello(iotls_diag_ctx *x)
         const char *how =
             e->code == IOTLS_ERR_RESET ? "reset the connection" : "closed the connection";
         ev_where(x, how);
+        if (nothing_sent(e)) {
+            /* The hello never left: nothing in it can be why. */
+            if (e->sys_errno != 0)
+                iotls_diag_add_evidence(x, "system error %d", e->sys_errno);
+            ev_mbedtls(x);
+            iotls_diag_add_note(x, "a server that drops connections it will not serve (a full "
+                                   "accept queue, a connection limit, an address filter) does "
+                                   "this; so does a firewall in between");
+            iotls_diag_summary(x,
+                               "%s:%u %s at connect, before the ClientHello was sent "
+                               "(the client had written no byte)",
+                               x->host, (unsigned)e->port,
+                               e->code == IOTLS_ERR_RESET ? "reset the connection (TCP RST)"
+                                                          : "closed the connection");
+            iotls_diag_conclude(x, e->code == IOTLS_ERR_RESET ? IOTLS_CAUSE_CONNECTION_RESET
+                                                               : IOTLS_CAUSE_PEER_CLOSED,
+                                IOTLS_DIAG_CERTAIN);
+            return 1;
+        }
         ev_sni(x);
         ev_offer(x);
         n = hello_candidates(x, e->code == IOTLS_ERR_RESET ? "reset the connection"

@@ -207,6 +207,13 @@ int iotls_cred_subject(const iotls_cred *cred, char *buf, size_t len)
     return n;
 }
 
+const mbedtls_x509_crt *iotls_cred_chain(const iotls_cred *cred)
+{
+    if (cred == NULL || !cred->loaded || cred->priv == NULL)
+        return NULL;
+    return &PRIV(cred)->chain;
+}
+
 int iotls_cred_apply(const iotls_cred *cred, mbedtls_ssl_config *sc)
 {
     if (cred == NULL || !cred->loaded || cred->priv == NULL)

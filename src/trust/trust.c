@@ -678,6 +678,24 @@ mbedtls_x509_crt *iotls_trust_crt(const iotls_trust *t)
     return s->parsed != NULL && s->parsed->raw.p != NULL ? s->parsed : NULL;
 }
 
+mbedtls_x509_crt *iotls_trust_find_subject(const iotls_trust *t, const unsigned char *name,
+                                           size_t len)
+{
+    mbedtls_x509_crt child, *list = NULL;
+
+    if (t == NULL || name == NULL || len == 0)
+        return NULL;
+    /* The callback's own lookup (index, on-demand sources), for a child
+     * that names this issuer: only the roots of that name are parsed. A
+     * lazy store changes during lookups (see the top of this file). */
+    memset(&child, 0, sizeof child);
+    child.issuer_raw.p = (unsigned char *)name;
+    child.issuer_raw.len = len;
+    if (ca_cb((void *)t, &child, &list) != 0)
+        return NULL;
+    return list;
+}
+
 int iotls_trust_set_parse_all(iotls_trust *t)
 {
     store *s;
@@ -799,6 +817,35 @@ static void store_free(iotls_trust *t)
 mbedtls_x509_crt *iotls_trust_crt(const iotls_trust *t)
 {
     return t != NULL ? (mbedtls_x509_crt *)t->certs : (mbedtls_x509_crt *)0;
+}
+
+mbedtls_x509_crt *iotls_trust_find_subject(const iotls_trust *t, const unsigned char *name,
+                                           size_t len)
+{
+    const mbedtls_x509_crt *c;
+    mbedtls_x509_crt *list = NULL;
+    int guard = 0;
+
+    if (name == NULL || len == 0)
+        return NULL;
+    for (c = iotls_trust_crt(t); c != NULL && c->raw.p != NULL && guard++ < 100000; c = c->next) {
+        if (iotls_name_key(c->subject_raw.p, c->subject_raw.len) != iotls_name_key(name, len))
+            continue;
+        if (list == NULL) {
+            list = (mbedtls_x509_crt *)mbedtls_calloc(1, sizeof *list);
+            if (list == NULL)
+                return NULL;
+            mbedtls_x509_crt_init(list);
+        }
+        /* a copy over the list's DER, which lives as long as the store */
+        if (iotls_x509_parse_der_nocopy(list, c->raw.p, c->raw.len) != 0)
+            break;
+    }
+    if (list != NULL && list->raw.p == NULL) {
+        mbedtls_free(list);
+        list = NULL;
+    }
+    return list;
 }
 
 static int is_loaded(const iotls_trust *t, const unsigned char *der, size_t len)

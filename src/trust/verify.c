@@ -20,7 +20,9 @@
  */
 #include <string.h>
 
+#include "mbedtls/oid.h"
 #include "mbedtls/x509.h"
+#include "mbedtls/x509_crt.h"
 
 #include "conn/engine.h"
 
@@ -91,8 +93,15 @@ int iotls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
     if (depth != 0)
         return 0;
     pv->verify_in_chain = 0;
-    if (pv->flags_seen != 0) {
+    /* A keyUsage without digitalSignature passes here and fails Mbed
+     * TLS's usage check after this callback (mbedtls_ssl_check_cert_usage:
+     * an ECDHE or TLS 1.3 handshake needs it), with the chain freed: keep
+     * it now, so the report can name the certificate. */
+    if (pv->flags_seen != 0 ||
+        (mbedtls_x509_crt_has_ext_type(crt, MBEDTLS_X509_EXT_KEY_USAGE) &&
+         mbedtls_x509_crt_check_key_usage(crt, MBEDTLS_X509_KU_DIGITAL_SIGNATURE) != 0))
         keep_chain(pv, crt);
+    if (pv->flags_seen != 0) {
         /* The policy's one line (which certificate, which rule) is the
          * error's detail, as for iotls_verify_chain(): the report and the
          * diagnosis show it. */

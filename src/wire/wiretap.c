@@ -13,8 +13,9 @@
  * records split across reads and handshake messages split across records:
  * each direction is a small state machine fed byte runs of any length. Only
  * the first TAP_KEEP bytes of the messages it parses (ClientHello,
- * ServerHello, ServerKeyExchange) are kept; longer lists are counted from
- * their length fields and kept truncated.
+ * ServerHello, ServerKeyExchange, TLS 1.2's CertificateRequest: the CA
+ * names it lists) are kept; longer lists are counted from their length
+ * fields and kept truncated.
  */
 #include <string.h>
 
@@ -362,6 +363,13 @@ static void on_handshake(iotls_tap *t, int dir, uint8_t type, const uint8_t *b, 
         break;
     case 13:
         w->cert_request_seen = 1;
+        /* RFC 5246 7.4.4: certificate_types<1..255>, TLS 1.2's
+         * supported_signature_algorithms<2..2^16-2>, then the CAs */
+        if (kept >= 1 && w->server_hello.version >= 0x0303 && kept >= 3u + b[0]) {
+            size_t at = 1u + b[0], sa = (size_t)(b[at] << 8 | b[at + 1]);
+            if (kept >= at + 2 + sa)
+                iotls_wire_ca_list(w, b + at + 2 + sa, kept - (at + 2 + sa));
+        }
         break;
     default:
         break;
@@ -370,7 +378,7 @@ static void on_handshake(iotls_tap *t, int dir, uint8_t type, const uint8_t *b, 
 
 static int wants_body(int dir, uint8_t type)
 {
-    return dir == IOTLS_TAP_OUT ? type == 1 : (type == 2 || type == 12);
+    return dir == IOTLS_TAP_OUT ? type == 1 : (type == 2 || type == 12 || type == 13);
 }
 
 /* Certificate (RFC 5246 7.4.2): a 3-byte list length, then per certificate
@@ -595,6 +603,56 @@ void iotls_wire_bound(iotls_wire *w)
     hello_bound(&w->server_hello);
     BOUND(w->n_hs_msgs, w->hs_msgs);
     BOUND(w->n_first_bytes, w->first_bytes);
+    BOUND(w->cr_n_ca_hashes, w->cr_ca_hashes);
+}
+
+uint32_t iotls_wire_name_hash(const unsigned char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+void iotls_wire_ca_list(iotls_wire *w, const unsigned char *p, size_t n)
+{
+    size_t total, l;
+
+    if (n < 2)
+        return;
+    total = (size_t)(p[0] << 8 | p[1]);
+    p += 2;
+    n -= 2;
+    w->cr_cas_seen = 1;
+    w->cr_n_cas = 0;
+    w->cr_n_ca_hashes = 0;
+    /* each name takes 2 bytes or more of total: bounded by it */
+    while (total >= 2) {
+        if (n < 2) {
+            w->cr_cas_seen = 2; /* the rest was not kept */
+            return;
+        }
+        l = (size_t)(p[0] << 8 | p[1]);
+        if (l + 2 > total)
+            return; /* malformed: Mbed TLS refuses it anyway */
+        if (l + 2 > n) {
+            w->cr_cas_seen = 2;
+            if (w->cr_n_cas < 255)
+                w->cr_n_cas++;
+            return;
+        }
+        if (w->cr_n_cas < 255)
+            w->cr_n_cas++;
+        if (w->cr_n_ca_hashes < IOTLS_EV_MAX_CR_CAS)
+            w->cr_ca_hashes[w->cr_n_ca_hashes++] = iotls_wire_name_hash(p + 2, l);
+        else
+            w->cr_cas_seen = 2;
+        p += 2 + l;
+        n -= 2 + l;
+        total -= 2 + l;
+    }
 }
 
 uint8_t iotls_wire_last_hs_msg(const iotls_wire *w)

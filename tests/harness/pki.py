@@ -12,14 +12,21 @@ Writes into DIR (replaced as a whole, so a half-written PKI is never used):
   rogue-root, rogue-int, rogue-leaf a chain nobody trusts, with the right names
   self-signed                       a self-signed leaf with the right names
   rsa-sha1, rsa-1024                leaves of rsa-int: SHA-1 signed, RSA-1024 key
+  rsa-int-1024, rsa-int-1024-leaf   an RSA-1024 intermediate of rsa-root, its (good) leaf
+  sha1-int, sha1-int-leaf           an intermediate of rsa-root signed with SHA-1 (badssl's
+                                    sha1-intermediate), its (good, SHA-256) leaf
   ec-no-ds, ec-clientauth           leaves of ec-int: keyUsage keyAgreement only
                                     (no digitalSignature), EKU clientAuth only
   client, rogue-client              client certificates of ec-int / rogue-int
+  client-expired                    client certificate of ec-int, expired 30 days ago
   ed25519-root                      a CA Mbed TLS 2.28 cannot parse
   bundle-ed25519.pem                rsa-root, ed25519-root, ec-root
   bundle-corrupt.pem                rsa-root, a corrupted block, ec-root
   no-cert.pem, empty.pem            CA files without any certificate
   ec-root-int.pem                   ec-root then ec-int (s_server -cert2 sends no chain)
+  ec-int-root.pem, rogue-int-root.pem  an intermediate then its root (a whole chain sent)
+  chain-wrong.pem                   rsa-leaf then ec-int, which did not issue it
+  rsa-int-ec-int.pem                rsa-int then ec-int (a chain with an extra intermediate)
   corrupt-only.pem                  a CA file whose only certificate is broken
   ec-root.der                       the EC root in DER
   old-root, old-expired             a root valid from 400 days ago and its leaf that
@@ -39,6 +46,13 @@ Writes into DIR (replaced as a whole, so a half-written PKI is never used):
   ec-wild, ec-partial-wild          leaves of ec-int with only DNS:*.iotls.example /
                                     only DNS:t*.iotls.example (a partial wildcard)
   ec-cn-only                        leaf of ec-int with CN=test.iotls.example, no SAN
+  ec-ip-as-dns                      leaf of ec-int with only DNS:127.0.0.1 (an IP
+                                    literal written as a DNS name: never matches)
+  ec-www                            leaf of ec-int with DNS:www.iotls.example,
+                                    DNS:iotls.example (the domain, not test.)
+  ec-unrelated                      leaf of ec-int for unrelated.test, www.unrelated.test
+  ec-cn-not-san                     leaf of ec-int with CN=test.iotls.example but only
+                                    DNS:www.iotls.example (the CN is never used)
   facts.json                        numbers scenarios compare against
 
 For each certificate NAME: NAME.pem (certificate), NAME.key (key) and, for
@@ -196,6 +210,12 @@ class Pki:
         if issuer is not None and ext.startswith("ext_leaf"):
             self.concat(name + "-chain.pem", [name + ".pem", issuer + ".pem"])
 
+    def key_id(self, name):
+        """NAME's subjectKeyIdentifier as colon-separated upper-case hex."""
+        out = self.openssl("x509", "-noout", "-ext", "subjectKeyIdentifier", "-in",
+                           self.path(name, ".pem"))
+        return out.strip().splitlines()[-1].strip().upper()
+
     def concat(self, target, parts):
         """Writes parts (file names in out) one after another. Returns the
         1-based line each part starts at."""
@@ -248,10 +268,20 @@ def build(out):
         p.cert("ec-no-ds", "ec", "test.iotls.example", "ec-int", ext="ext_leaf_nods")
         p.cert("ec-clientauth", "ec", "test.iotls.example", "ec-int",
                ext="ext_leaf_clientauth")
+        # Weak intermediates: the diagnosis must name certificate #2.
+        p.cert("rsa-int-1024", "rsa1024", "iotls test RSA-1024 intermediate", "rsa-root",
+               ext="ext_int", end=1825)
+        p.cert("rsa-int-1024-leaf", "rsa", "test.iotls.example", "rsa-int-1024")
+        p.cert("sha1-int", "rsa", "iotls test SHA-1 intermediate", "rsa-root", ext="ext_int",
+               end=1825, md="sha1")
+        p.cert("sha1-int-leaf", "rsa", "test.iotls.example", "sha1-int")
         # Client certificates: one from the EC chain the servers trust, one
         # from the rogue chain they do not.
         p.cert("client", "ec", "iotls test client", "ec-int", ext="ext_client")
         p.cert("rogue-client", "ec", "iotls test client", "rogue-int", ext="ext_client")
+        # ... and one of ec-int that expired 30 days ago (issue 12 rule 4)
+        p.cert("client-expired", "ec", "iotls test client", "ec-int", ext="ext_client",
+               start=-60, end=-30)
         # iotls verify --at: a root old enough that an expired leaf of it
         # was valid inside the root's validity (facts old_expired_*).
         p.cert("old-root", "ec", "iotls test old root", ext="ext_root", start=-400, end=3650)
@@ -274,6 +304,11 @@ def build(out):
         # Root and intermediate: for servers that cannot send the
         # intermediate (s_server's -cert2 has no chain option).
         p.concat("ec-root-int.pem", ["ec-root.pem", "ec-int.pem"])
+        # A whole chain, root included (chain_path.toml: unknown_ca).
+        p.concat("ec-int-root.pem", ["ec-int.pem", "ec-root.pem"])
+        p.concat("rogue-int-root.pem", ["rogue-int.pem", "rogue-root.pem"])
+        p.concat("chain-wrong.pem", ["rsa-leaf.pem", "ec-int.pem"])
+        p.concat("rsa-int-ec-int.pem", ["rsa-int.pem", "ec-int.pem"])
         p.openssl("x509", "-in", p.path("ec-root", ".pem"), "-outform", "DER",
                   "-out", p.path("ec-root", ".der"))
         os.makedirs(os.path.join(out, "ca-dir"))
@@ -295,6 +330,16 @@ def build(out):
         p.cert("ec-partial-wild", "ec", "t*.iotls.example", "ec-int",
                san="DNS:t*.iotls.example")
         p.cert("ec-cn-only", "ec", "test.iotls.example", "ec-int", ext="ext_leaf_nosan")
+        # Name matching explained (issue 12 rule 3): an IP written as a DNS
+        # name, a SAN list of the same domain without the host, a
+        # certificate for an unrelated domain (a server's default one).
+        p.cert("ec-ip-as-dns", "ec", "127.0.0.1", "ec-int", san="DNS:127.0.0.1")
+        p.cert("ec-www", "ec", "www.iotls.example", "ec-int",
+               san="DNS:www.iotls.example,DNS:iotls.example")
+        p.cert("ec-unrelated", "ec", "unrelated.test", "ec-int",
+               san="DNS:unrelated.test,DNS:www.unrelated.test")
+        p.cert("ec-cn-not-san", "ec", "test.iotls.example", "ec-int",
+               san="DNS:www.iotls.example")
         # A pinned self-signed server certificate among more certificates
         # than the trust store parses eagerly (16): it goes through the CA
         # callback, where it must be accepted as in a small store.
@@ -333,6 +378,12 @@ def build(out):
             "bundle_corrupt_index": 2,
             "bundle_corrupt_line": bad_starts[2],
             "generated_utc": p.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            # subject key identifiers, as the diagnosis prints a missing
+            # issuer's ("AB:CD:...")
+            "ec_int_key_id": p.key_id("ec-int"),
+            "rsa_int_key_id": p.key_id("rsa-int"),
+            "rogue_root_key_id": p.key_id("rogue-root"),
+            "ec_root_key_id": p.key_id("ec-root"),
             # inside old-expired's validity (and old-root's); after it
             "old_expired_valid_at": (p.now - datetime.timedelta(days=200))
             .strftime("%Y-%m-%dT%H:%M:%SZ"),

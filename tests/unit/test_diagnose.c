@@ -719,7 +719,13 @@ static void test_certs(void)
     iotls_diagnose(&e, &in, &d);
     CHECK_INT(d.cause, IOTLS_CAUSE_HOSTNAME_MISMATCH);
     CHECK_INT(d.certainty, IOTLS_DIAG_CERTAIN);
-    CHECK(has_evidence(&d, "server certificate names: www.example.com"));
+    CHECK(has_evidence(&d, "server certificate names: DNS:www.example.com"));
+    /* issue 12 rule 3: the rule that failed and the names covered; the
+     * same domain's SAN list is no default certificate */
+    CHECK(strstr(d.summary, "no DNS SAN names it, exactly or by a one-label wildcard") != NULL);
+    CHECK(strstr(d.summary, "it covers DNS:www.example.com") != NULL);
+    CHECK(strstr(d.summary, "default certificate") == NULL);
+    CHECK(has_evidence(&d, "same domain"));
 
     /* a default certificate after an SNI override: the cert fits the host */
     verify_error(&e, "www.example.com", MBEDTLS_X509_BADCERT_CN_MISMATCH);
@@ -810,6 +816,78 @@ static void test_certs(void)
     mbedtls_x509_crt_free(&with_root);
     mbedtls_x509_crt_free(&expired);
     mbedtls_x509_crt_free(&root_only);
+    mbedtls_pk_free(&root_k);
+    mbedtls_pk_free(&int_k);
+    mbedtls_pk_free(&leaf_k);
+    mbedtls_pk_free(&other_k);
+    mbedtls_ctr_drbg_free(&drbg);
+}
+
+/* ---- path building: incomplete_chain or unknown_ca (issue 12) ---- */
+
+static void test_chain_path(void)
+{
+    mbedtls_pk_context root_k, int_k, leaf_k, other_k;
+    mbedtls_x509_crt root_only, wrong_int, other_key;
+    iotls_error e;
+    iotls_diag_input in;
+    iotls_diagnosis d;
+    iotls_trust t;
+    unsigned char der_root[1024];
+
+    mbedtls_ctr_drbg_init(&drbg);
+    CHECK_INT(mbedtls_ctr_drbg_seed(&drbg, fixed_entropy, NULL, NULL, 0), 0);
+    gen_key(&root_k);
+    gen_key(&int_k);
+    gen_key(&leaf_k);
+    gen_key(&other_k);
+    mbedtls_x509_crt_init(&root_only);
+    mbedtls_x509_crt_init(&wrong_int);
+    mbedtls_x509_crt_init(&other_key);
+    gen_cert(&root_only, "CN=Test Root", &root_k, "CN=Test Root", &root_k, NULL, "20250101000000",
+             "20300101000000", 1);
+    /* the leaf of Test Intermediate, sent with another intermediate that
+     * does chain to the trusted root */
+    gen_cert(&wrong_int, "CN=www.example.com", &leaf_k, "CN=Test Intermediate", &int_k,
+             "www.example.com", "20250101000000", "20300101000000", 0);
+    gen_cert(&wrong_int, "CN=Other Intermediate", &other_k, "CN=Test Root", &root_k, NULL,
+             "20250101000000", "20300101000000", 1);
+    /* an intermediate signed by a "Test Root" with another key */
+    gen_cert(&other_key, "CN=www.example.com", &leaf_k, "CN=Test Intermediate", &int_k,
+             "www.example.com", "20250101000000", "20300101000000", 0);
+    gen_cert(&other_key, "CN=Test Intermediate", &int_k, "CN=Test Root", &other_k, NULL,
+             "20250101000000", "20300101000000", 1);
+
+    iotls_diag_input_init(&in);
+    in.build_time = BUILT;
+    iotls_trust_init(&t);
+    memcpy(der_root, root_only.raw.p, root_only.raw.len);
+    CHECK_INT(iotls_trust_add_buffer(&t, der_root, root_only.raw.len, "test-root"), IOTLS_OK);
+    in.trust = &t;
+
+    verify_error(&e, "www.example.com", MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+    in.conn = conn_with(&wrong_int);
+    iotls_diagnose(&e, &in, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_INCOMPLETE_CHAIN);
+    CHECK_INT(d.certainty, IOTLS_DIAG_LIKELY);
+    CHECK(strstr(d.summary, "the server must send CN=Test Intermediate, the issuer of "
+                            "certificate #1") != NULL);
+    CHECK(has_evidence(&d, "chains to the trust store's CN=Test Root all the same"));
+    CHECK(strstr(d.fix_server, "send the intermediate CN=Test Intermediate") != NULL);
+
+    /* negative: the same name in the store under another key is not
+     * "add the root", nor an incomplete chain */
+    in.conn = conn_with(&other_key);
+    iotls_diagnose(&e, &in, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_UNKNOWN_CA);
+    CHECK(strstr(d.summary, "but with another key than the one that signed certificate #2") !=
+          NULL);
+    CHECK(strstr(d.fix_tool, "the store's has another key") != NULL);
+
+    iotls_trust_free(&t);
+    mbedtls_x509_crt_free(&root_only);
+    mbedtls_x509_crt_free(&wrong_int);
+    mbedtls_x509_crt_free(&other_key);
     mbedtls_pk_free(&root_k);
     mbedtls_pk_free(&int_k);
     mbedtls_pk_free(&leaf_k);
@@ -964,6 +1042,39 @@ static void test_network(void)
     CHECK(has_candidate(&d, IOTLS_CAUSE_SNI_MISSING));
     CHECK(has_candidate(&d, IOTLS_CAUSE_CONNECTION_RESET));
     CHECK(d.certainty != IOTLS_DIAG_CERTAIN);
+
+    /* Issue 12 rule 5: a reset (or close) before any byte was written is
+     * "at connect", not "right after the ClientHello", and the hello's
+     * defects are not candidates: it never left. */
+    hs_error(&e, "x.example.com", "mbed TLS Server 1");
+    set_hello(&e.wire.client_hello, seed_suites, 4, wide_groups, 3, "mbed TLS Server 1");
+    e.wire.client_hello_seen = 0;
+    e.wire.bytes_sent = 0;
+    e.code = IOTLS_ERR_RESET;
+    e.mbedtls_code = MBEDTLS_ERR_NET_CONN_RESET;
+    e.sys_errno = 104;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_CONNECTION_RESET);
+    CHECK_INT(d.certainty, IOTLS_DIAG_CERTAIN);
+    CHECK_INT(d.n_candidates, 0);
+    CHECK(strstr(d.summary, "at connect, before the ClientHello was sent") != NULL);
+    CHECK(strstr(d.summary, "right after") == NULL);
+    CHECK(has_evidence(&d, "reset the connection at connect, before the client sent any byte"));
+    CHECK(strstr(d.fix_device, "SNI") == NULL);
+    e.code = IOTLS_ERR_PEER_CLOSED;
+    e.mbedtls_code = MBEDTLS_ERR_SSL_CONN_EOF;
+    e.sys_errno = 0;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK_INT(d.cause, IOTLS_CAUSE_PEER_CLOSED);
+    CHECK(strstr(d.summary, "closed the connection at connect") != NULL);
+    /* negative: the same reset once the hello was written keeps its words */
+    e.code = IOTLS_ERR_RESET;
+    e.mbedtls_code = MBEDTLS_ERR_NET_CONN_RESET;
+    e.wire.client_hello_seen = 1;
+    e.wire.bytes_sent = 200;
+    iotls_diagnose(&e, NULL, &d);
+    CHECK(strstr(d.summary, "at connect") == NULL);
+    CHECK(has_evidence(&d, "right after the ClientHello"));
 
     /* A reset during a read. */
     hs_error(&e, "x.example.com", "x.example.com");
@@ -1420,6 +1531,45 @@ static void test_policy_causes(void)
     certgen_free(&g);
 }
 
+/* Issue 12 rule 4: the CAs a CertificateRequest names, as the wire keeps
+ * them (a hash per DER name), whole, cut short, and malformed. */
+static void test_ca_list(void)
+{
+    static const unsigned char two[] = {0x00, 0x09, 0x00, 0x03, 0x30, 0x01, 0x00,
+                                        0x00, 0x02, 0x30, 0x00};
+    static const unsigned char bad[] = {0x00, 0x05, 0x00, 0x09, 0x30, 0x01, 0x00};
+    iotls_wire w;
+
+    memset(&w, 0, sizeof w);
+    iotls_wire_ca_list(&w, two, sizeof two);
+    CHECK_INT(w.cr_cas_seen, 1);
+    CHECK_INT(w.cr_n_cas, 2);
+    CHECK_INT(w.cr_n_ca_hashes, 2);
+    CHECK(w.cr_ca_hashes[0] == iotls_wire_name_hash(two + 4, 3));
+    CHECK(w.cr_ca_hashes[1] == iotls_wire_name_hash(two + 9, 2));
+    /* only the first name kept (the tap keeps a prefix): read in part */
+    memset(&w, 0, sizeof w);
+    iotls_wire_ca_list(&w, two, 8);
+    CHECK_INT(w.cr_cas_seen, 2);
+    CHECK_INT(w.cr_n_ca_hashes, 1);
+    /* a name longer than the list: nothing hashed, no overrun */
+    memset(&w, 0, sizeof w);
+    iotls_wire_ca_list(&w, bad, sizeof bad);
+    CHECK_INT(w.cr_n_ca_hashes, 0);
+    /* the list's length kept, none of its names: read in part */
+    memset(&w, 0, sizeof w);
+    iotls_wire_ca_list(&w, two, 2);
+    CHECK_INT(w.cr_cas_seen, 2);
+    /* an empty list: read, no names (any issuer may do) */
+    memset(&w, 0, sizeof w);
+    {
+        static const unsigned char empty[] = {0x00, 0x00};
+        iotls_wire_ca_list(&w, empty, sizeof empty);
+    }
+    CHECK_INT(w.cr_cas_seen, 1);
+    CHECK_INT(w.cr_n_cas, 0);
+}
+
 int main(void)
 {
     test_seed();
@@ -1428,11 +1578,13 @@ int main(void)
     test_version();
     test_client_cert();
     test_certs();
+    test_chain_path();
     test_not_tls();
     test_network();
     test_api();
     test_wire_evidence();
     test_sni_ack();
+    test_ca_list();
     test_policy_causes();
     return CHECK_DONE();
 }
