@@ -153,6 +153,9 @@ int iotls_trust_add_buffer_ex(iotls_trust *t, const unsigned char *buf, size_t l
 /* Appends text to t->origin ("; "-separated), truncating safely. */
 void iotls_trust_origin_add(iotls_trust *t, const char *what);
 
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (x509_util.c). */
+int64_t iotls_days_from_civil(int64_t y, int m, int d);
+
 /* ---- small string helpers (names.c) ---- */
 
 /* "Certificate", "ServerHello", ...: RFC 8446 4 / RFC 5246 7.4 names of a

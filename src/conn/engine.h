@@ -53,6 +53,11 @@ int iotls_x509_match_ip(const mbedtls_x509_crt *crt, const iotls_addr *ip);
  * in an eager store; in a lazy one those a chain has named so far. */
 mbedtls_x509_crt *iotls_trust_crt(const iotls_trust *t);
 
+/* Seconds since 1970 of a certificate time (UTC), and a DN as text
+ * ("(unreadable)" when it cannot be printed) (x509_util.c). */
+int64_t iotls_x509_epoch(const mbedtls_x509_time *t);
+void iotls_x509_dn_text(const mbedtls_x509_name *n, char *buf, size_t len);
+
 /* The certificate profile of every verification, connection or offline
  * (conn.c). */
 extern const mbedtls_x509_crt_profile iotls_cert_profile;

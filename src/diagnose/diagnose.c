@@ -50,18 +50,6 @@ void iotls_diag_input_from_conn(iotls_diag_input *in, const iotls_conn *c, const
     }
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's method). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int64_t iotls_build_time(const char *date)
 {
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -87,7 +75,7 @@ int64_t iotls_build_time(const char *date)
     }
     if (d < 1 || d > 31 || y < 1970)
         return 0;
-    return days_from_civil(y, m + 1, d) * 86400;
+    return iotls_days_from_civil(y, m + 1, d) * 86400;
 }
 
 /* The facts every "unknown" carries: the raw data, for a human to read. */

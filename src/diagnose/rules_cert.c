@@ -48,19 +48,6 @@
     (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |                         \
      MBEDTLS_X509_BADCERT_NS_CERT_TYPE)
 
-static int64_t x509_epoch(const mbedtls_x509_time *t)
-{
-    /* days_from_civil, as in diagnose.c, kept local: one line of use. */
-    int64_t y = t->year, era, yoe, doy, doe;
-    int m = t->mon, d = t->day;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (era * 146097 + doe - 719468) * 86400 + t->hour * 3600 + t->min * 60 + t->sec;
-}
-
 static int raw_eq(const mbedtls_x509_buf *a, const mbedtls_x509_buf *b)
 {
     return a->len == b->len && a->len > 0 && memcmp(a->p, b->p, a->len) == 0;
@@ -154,12 +141,6 @@ static void aki_text(const mbedtls_x509_crt *child, char *buf, size_t len)
         used += (size_t)snprintf(buf + used, len - used, "%s%02X", i ? ":" : "", k->p[i]);
 }
 
-static void dn_text(const mbedtls_x509_name *n, char *buf, size_t len)
-{
-    if (mbedtls_x509_dn_gets(buf, len, n) < 0)
-        snprintf(buf, len, "(unreadable)");
-}
-
 /* The names the leaf covers: its DNS and IP address subjectAltNames, in
  * order, at most 8 (then how many more), or its subject when it has none.
  * Returns the number of SANs listed or counted. */
@@ -203,7 +184,7 @@ static int names_text(const mbedtls_x509_crt *c, char *buf, size_t len)
         snprintf(buf + used, len - used, " and %d more", more);
     if (n == 0) {
         char dn[120];
-        dn_text(&c->subject, dn, sizeof(dn));
+        iotls_x509_dn_text(&c->subject, dn, sizeof(dn));
         snprintf(buf, len, "no DNS or IP subjectAltName; subject %s", dn);
     }
     return n + more;
@@ -598,9 +579,9 @@ static void unused_evidence(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf, con
         int named, signs;
         if ((p->mask >> (i - 1)) & 1 || c == p->impostor)
             continue;
-        dn_text(&c->subject, subj, sizeof subj);
+        iotls_x509_dn_text(&c->subject, subj, sizeof subj);
         store_issuers(x->in->trust, &c->issuer_raw, c, &named, &signs, NULL, 0);
-        dn_text(&c->issuer, up, sizeof up);
+        iotls_x509_dn_text(&c->issuer, up, sizeof up);
         iotls_diag_add_evidence(x, "the server also sent certificate #%d (%s), which did not "
                                    "issue certificate #%d%s%s%s",
                                 i, subj, p->at_pos,
@@ -649,8 +630,8 @@ static int trust_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
     }
     n = chain_len(leaf);
     top = chain_top(leaf);
-    dn_text(&top->issuer, issuer, sizeof(issuer));
-    dn_text(&top->subject, subject, sizeof(subject));
+    iotls_x509_dn_text(&top->issuer, issuer, sizeof(issuer));
+    iotls_x509_dn_text(&top->subject, subject, sizeof(subject));
     iotls_diag_add_evidence(x, "server sent %d certificate(s); the last one: subject %s, issuer %s",
                             n, subject, issuer);
     if (t != NULL)
@@ -661,8 +642,8 @@ static int trust_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
     /* Judged from the leaf upwards: where the path from the leaf stops,
      * not what sits at the end of what was sent. */
     build_path(leaf, &p);
-    dn_text(&p.at->issuer, issuer, sizeof(issuer));
-    dn_text(&p.at->subject, at_subj, sizeof(at_subj));
+    iotls_x509_dn_text(&p.at->issuer, issuer, sizeof(issuer));
+    iotls_x509_dn_text(&p.at->subject, at_subj, sizeof(at_subj));
     aki_text(p.at, keyid, sizeof keyid);
     if (keyid[0] != '\0')
         snprintf(kid, sizeof kid, " (key id %s)", keyid);
@@ -764,7 +745,7 @@ static int trust_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
                             p.at_pos, at_subj, issuer, kid);
     if (p.impostor != NULL) {
         char imp[160];
-        dn_text(&p.impostor->subject, imp, sizeof imp);
+        iotls_x509_dn_text(&p.impostor->subject, imp, sizeof imp);
         iotls_diag_add_evidence(x, "certificate #%d (%s) has the issuer's name but not its key: "
                                    "it did not sign certificate #%d (an old or re-keyed "
                                    "intermediate?)",
@@ -825,7 +806,7 @@ static int trust_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
 static void cert_label(const mbedtls_x509_crt *c, int pos, char *buf, size_t len)
 {
     char subj[160];
-    dn_text(&c->subject, subj, sizeof subj);
+    iotls_x509_dn_text(&c->subject, subj, sizeof subj);
     snprintf(buf, len, "certificate #%d (%s)", pos, subj);
 }
 
@@ -974,11 +955,11 @@ static int dates_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
     else
         snprintf(now, sizeof(now), "unknown");
     for (c = leaf; c != NULL && c->raw.len > 0 && i < 16; c = c->next, i++) {
-        int64_t from = x509_epoch(&c->valid_from), to = x509_epoch(&c->valid_to);
+        int64_t from = iotls_x509_epoch(&c->valid_from), to = iotls_x509_epoch(&c->valid_to);
         if (e->wall_time < 0)
             break;
         if (future ? e->wall_time < from : e->wall_time > to) {
-            dn_text(&c->subject, subject, sizeof(subject));
+            iotls_x509_dn_text(&c->subject, subject, sizeof(subject));
             iotls_diag_time_text(future ? from : to, when, sizeof(when));
             iotls_diag_add_evidence(x, "certificate #%d (%s) %s %s; %s: %s", i + 1, subject,
                                     future ? "is valid only from" : "expired", when,

@@ -31,27 +31,9 @@
 #include "diagnose/rules.h"
 #include "conn/engine.h"
 
-static int64_t epoch_of(const mbedtls_x509_time *t)
-{
-    int64_t y = t->year, era, yoe, doy, doe;
-    int m = t->mon, d = t->day;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (era * 146097 + doe - 719468) * 86400 + t->hour * 3600 + t->min * 60 + t->sec;
-}
-
 static void date_text(const mbedtls_x509_time *t, char *buf, size_t len)
 {
     snprintf(buf, len, "%04d-%02d-%02d", t->year, t->mon, t->day);
-}
-
-static void dn_text(const mbedtls_x509_name *n, char *buf, size_t len)
-{
-    if (mbedtls_x509_dn_gets(buf, len, n) < 0)
-        snprintf(buf, len, "(unreadable)");
 }
 
 static int named(const iotls_wire *w, const mbedtls_x509_buf *name)
@@ -129,7 +111,7 @@ static void listed_text(const iotls_diag_ctx *x, const mbedtls_x509_crt *chain, 
             unknown++;
             continue;
         }
-        dn_text(name, dn, sizeof dn);
+        iotls_x509_dn_text(name, dn, sizeof dn);
         r = snprintf(buf + used, len - used, "%s%s", used ? "; " : "", dn);
         if (r < 0 || (size_t)r >= len - used)
             return;
@@ -150,8 +132,8 @@ int iotls_diag_client_own(iotls_diag_ctx *x, iotls_certainty certainty)
 
     if (chain == NULL || chain->raw.len == 0)
         return 0;
-    dn_text(&chain->subject, subj, sizeof subj);
-    dn_text(&chain->issuer, iss, sizeof iss);
+    iotls_x509_dn_text(&chain->subject, subj, sizeof subj);
+    iotls_x509_dn_text(&chain->issuer, iss, sizeof iss);
     date_text(&chain->valid_from, from, sizeof from);
     date_text(&chain->valid_to, to, sizeof to);
     iotls_diag_add_evidence(x, "the client certificate iotls holds: %s, issued by %s, valid "
@@ -172,8 +154,9 @@ int iotls_diag_client_own(iotls_diag_ctx *x, iotls_certainty certainty)
     }
 
     /* Dates first: the server checks them whatever the issuer. */
-    if (now >= 0 && (epoch_of(&chain->valid_to) < now || epoch_of(&chain->valid_from) > now)) {
-        int expired = epoch_of(&chain->valid_to) < now;
+    if (now >= 0 && (iotls_x509_epoch(&chain->valid_to) < now ||
+                     iotls_x509_epoch(&chain->valid_from) > now)) {
+        int expired = iotls_x509_epoch(&chain->valid_to) < now;
         char clock[40];
         iotls_diag_time_text(now, clock, sizeof clock);
         iotls_diag_add_evidence(x, "the client certificate is %s (%s %s, local clock %s)",
@@ -249,7 +232,7 @@ int iotls_diag_client_own(iotls_diag_ctx *x, iotls_certainty certainty)
     if (listed == 1) {
         char at[120];
         int by_issuer = named(&e->wire, &which->issuer_raw);
-        dn_text(by_issuer ? &which->issuer : &which->subject, at, sizeof at);
+        iotls_x509_dn_text(by_issuer ? &which->issuer : &which->subject, at, sizeof at);
         iotls_diag_add_evidence(x, "the server named %s, %s the client's chain (by name: a "
                                    "CA of the same name with another key looks the same)",
                                 at, which == chain && by_issuer ? "the issuer of" : "a CA of");

@@ -71,19 +71,6 @@ uint32_t iotls_bundle_builder_count(const iotls_bundle_builder *b)
     return b != NULL ? b->n : 0;
 }
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* The short name: CN, else O, else the DN; printable ASCII only. */
 static void short_name(const mbedtls_x509_crt *crt, char *out, size_t cap)
 {
@@ -239,7 +226,7 @@ static int add_crt(iotls_bundle_builder *b, const mbedtls_x509_crt *crt, iotls_b
         res->verdict = IOTLS_BUNDLE_SKIP_CONSTRAINED;
         return IOTLS_OK;
     }
-    na = days_from_civil(crt->valid_to.year, crt->valid_to.mon, crt->valid_to.day);
+    na = iotls_days_from_civil(crt->valid_to.year, crt->valid_to.mon, crt->valid_to.day);
     if (b->now > 0 && na < b->now / 86400) {
         res->verdict = IOTLS_BUNDLE_SKIP_EXPIRED;
         return IOTLS_OK;

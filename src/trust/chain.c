@@ -46,23 +46,6 @@ void iotls_verify_params_init(iotls_verify_params *p)
     p->max_intermediates = -1;
 }
 
-/* Seconds since 1970 of a UTC calendar time (proleptic Gregorian): days
- * before the year, month and day, counted with March as the first month
- * so that the leap day comes last. */
-static int64_t epoch_of(const mbedtls_x509_time *t)
-{
-    int64_t y = t->year, m = t->mon, days, era, year_of_era, day_of_year;
-
-    if (m <= 2)
-        y -= 1;
-    era = (y >= 0 ? y : y - 399) / 400;
-    year_of_era = y - era * 400;
-    day_of_year = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + t->day - 1;
-    days = era * 146097 + year_of_era * 365 + year_of_era / 4 - year_of_era / 100 +
-           day_of_year - 719468;
-    return days * 86400 + (int64_t)t->hour * 3600 + (int64_t)t->min * 60 + t->sec;
-}
-
 /* Does buf hold the text s (not NUL-terminated buf)? */
 static int contains(const unsigned char *buf, size_t len, const char *s)
 {
@@ -210,9 +193,9 @@ static int offline_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags
     }
     if (st->at >= 0) {
         *flags &= ~TIME_FLAGS;
-        if (epoch_of(&crt->valid_to) < st->at)
+        if (iotls_x509_epoch(&crt->valid_to) < st->at)
             *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
-        if (epoch_of(&crt->valid_from) > st->at)
+        if (iotls_x509_epoch(&crt->valid_from) > st->at)
             *flags |= MBEDTLS_X509_BADCERT_FUTURE;
     }
     if (depth > 0 && depth < st->top_depth && !raw_same(&crt->issuer_raw, &crt->subject_raw))
