@@ -153,6 +153,12 @@ int iotls_trust_add_buffer_ex(iotls_trust *t, const unsigned char *buf, size_t l
 /* Appends text to t->origin ("; "-separated), truncating safely. */
 void iotls_trust_origin_add(iotls_trust *t, const char *what);
 
+/* Room for element n of arr (elements of elem bytes, *cap of them): arr
+ * itself while there is room, else a new array of twice the capacity
+ * (first when empty) with the n elements copied and arr freed. NULL when
+ * out of memory, arr and *cap then unchanged (array.c). */
+void *iotls_array_reserve(void *arr, size_t *cap, size_t n, size_t elem, size_t first);
+
 /* Days from 1970-01-01 to y-m-d, proleptic Gregorian (x509_util.c). */
 int64_t iotls_days_from_civil(int64_t y, int m, int d);
 

@@ -57,6 +57,10 @@ mbedtls_x509_crt *iotls_trust_crt(const iotls_trust *t);
  * ("(unreadable)" when it cannot be printed) (x509_util.c). */
 int64_t iotls_x509_epoch(const mbedtls_x509_time *t);
 void iotls_x509_dn_text(const mbedtls_x509_name *n, char *buf, size_t len);
+/* Two DER fields byte for byte the same (and not empty); a certificate
+ * whose issuer is its subject (x509_util.c). */
+int iotls_x509_raw_eq(const mbedtls_x509_buf *a, const mbedtls_x509_buf *b);
+int iotls_x509_self_issued(const mbedtls_x509_crt *c);
 
 /* The certificate profile of every verification, connection or offline
  * (conn.c). */

@@ -48,16 +48,6 @@
     (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |                         \
      MBEDTLS_X509_BADCERT_NS_CERT_TYPE)
 
-static int raw_eq(const mbedtls_x509_buf *a, const mbedtls_x509_buf *b)
-{
-    return a->len == b->len && a->len > 0 && memcmp(a->p, b->p, a->len) == 0;
-}
-
-static int self_issued(const mbedtls_x509_crt *c)
-{
-    return raw_eq(&c->issuer_raw, &c->subject_raw);
-}
-
 static const mbedtls_x509_crt *chain_top(const mbedtls_x509_crt *c)
 {
     int guard = 0;
@@ -93,7 +83,7 @@ static int signed_by(const mbedtls_x509_crt *child, const mbedtls_x509_crt *pare
 /* Same Name as Mbed TLS's chain building compares them (store.h). */
 static int name_eq(const mbedtls_x509_buf *a, const mbedtls_x509_buf *b)
 {
-    return raw_eq(a, b) || (a->len > 0 && b->len > 0 &&
+    return iotls_x509_raw_eq(a, b) || (a->len > 0 && b->len > 0 &&
                             iotls_name_key(a->p, a->len) == iotls_name_key(b->p, b->len));
 }
 
@@ -540,7 +530,7 @@ static void build_path(const mbedtls_x509_crt *leaf, chain_path *p)
     p->at_pos = 1;
     p->used = 1;
     p->mask = 1;
-    for (guard = 0; guard < 16 && !self_issued(p->at); guard++) {
+    for (guard = 0; guard < 16 && !iotls_x509_self_issued(p->at); guard++) {
         const mbedtls_x509_crt *next = NULL;
         int next_pos = 0;
         p->impostor = NULL;
@@ -668,7 +658,7 @@ static int trust_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
         iotls_diag_conclude(x, IOTLS_CAUSE_CA_LOAD_ERROR, IOTLS_DIAG_CERTAIN);
         return 1;
     }
-    if (n == 1 && self_issued(leaf)) {
+    if (n == 1 && iotls_x509_self_issued(leaf)) {
         iotls_diag_add_evidence(x, "the only certificate is self-issued (issuer == subject)");
         iotls_diag_summary(x,
                            "the server sends a self-signed certificate (%s) that the trust "
@@ -709,7 +699,7 @@ static int trust_rule(iotls_diag_ctx *x, const mbedtls_x509_crt *leaf)
                        issuer);
         return 1;
     }
-    if (p.at != leaf && self_issued(p.at)) {
+    if (p.at != leaf && iotls_x509_self_issued(p.at)) {
         iotls_diag_add_evidence(x, "the chain ends at a root (self-issued) that the trust store "
                                    "does not hold");
         iotls_diag_summary(x, "the server's chain ends at the root %s, which is not trusted",

@@ -54,11 +54,6 @@ static void server_fix(iotls_diag_ctx *x, const char *fmt, ...)
 #define server_fix iotls_diag_drop
 #endif
 
-static int raw_eq(const mbedtls_x509_buf *a, const mbedtls_x509_buf *b)
-{
-    return a->len == b->len && a->len > 0 && memcmp(a->p, b->p, a->len) == 0;
-}
-
 /* The depth the detail names, and where its words go on; -1 if it does
  * not open with a certificate. */
 static int detail_depth(const char *detail, const char **rest)
@@ -103,13 +98,13 @@ static const mbedtls_x509_crt *issuer_of(const mbedtls_x509_crt *c, const mbedtl
     if (t != NULL && t->loaded > 0) {
         for (p = iotls_trust_crt(t), guard = 0; p != NULL && p->raw.len > 0 && guard < 100000;
              p = p->next, guard++)
-            if (raw_eq(&p->subject_raw, &c->issuer_raw)) {
+            if (iotls_x509_raw_eq(&p->subject_raw, &c->issuer_raw)) {
                 *from_store = 1;
                 return p;
             }
     }
     for (p = sent, i = 1; p != NULL && p->raw.len > 0 && i <= 64; p = p->next, i++)
-        if (p != c && raw_eq(&p->subject_raw, &c->issuer_raw)) {
+        if (p != c && iotls_x509_raw_eq(&p->subject_raw, &c->issuer_raw)) {
             *index = i;
             return p;
         }
@@ -258,7 +253,6 @@ static const profile_fix *find_profile_fix(const char *rest)
         {"cannot be used",
          "no unknown critical extension, an RSA (2048 bits or more) or P-256/P-384 key, and the "
          "same signature algorithm inside and outside", 0},
-        {"longer than", "fewer intermediates", 1},
         {"more than the", "fewer intermediates", 1},
     };
     size_t i;

@@ -519,8 +519,7 @@ int iotls_bundle_anchor_crt(const uint8_t *b, size_t len, const mbedtls_x509_crt
         return -1;
     count = get16(b + 8);
     today = (int64_t)mbedtls_time(NULL) / 86400;
-    self = crt->issuer_raw.len == crt->subject_raw.len && crt->subject_raw.p != NULL &&
-           memcmp(crt->issuer_raw.p, crt->subject_raw.p, crt->issuer_raw.len) == 0;
+    self = iotls_x509_self_issued(crt);
     for (i = lower_bound(b, h); i < count && memcmp(entry(b, i), h, b[5]) == 0; i++) {
         rec r;
         int root_itself;

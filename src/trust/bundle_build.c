@@ -35,7 +35,8 @@ struct iotls_bundle_builder {
     unsigned flags;
     int64_t now;
     bentry *e;
-    uint32_t n, cap;
+    uint32_t n;
+    size_t cap;
 };
 
 int iotls_bundle_builder_new(iotls_bundle_builder **b, unsigned hash_len, unsigned flags,
@@ -179,19 +180,11 @@ static size_t key_bytes(const mbedtls_x509_crt *crt, uint8_t *type, uint8_t *out
 
 static int grow(iotls_bundle_builder *b)
 {
-    uint32_t cap = b->cap == 0 ? 64 : b->cap * 2;
-    bentry *e;
+    bentry *e = (bentry *)iotls_array_reserve(b->e, &b->cap, b->n, sizeof *e, 64);
 
-    if (b->n < b->cap)
-        return 0;
-    e = (bentry *)iotls_port_calloc(cap, sizeof *e);
     if (e == NULL)
         return -1;
-    if (b->n > 0)
-        memcpy(e, b->e, b->n * sizeof *e);
-    iotls_port_free(b->e);
     b->e = e;
-    b->cap = cap;
     return 0;
 }
 

@@ -57,11 +57,6 @@ static int contains(const unsigned char *buf, size_t len, const char *s)
     return 0;
 }
 
-static int raw_same(const mbedtls_x509_buf *a, const mbedtls_x509_buf *b)
-{
-    return a->len == b->len && a->len > 0 && memcmp(a->p, b->p, a->len) == 0;
-}
-
 /* Is der at least shaped like a certificate (SEQUENCE { SEQUENCE ... })?
  * Input that is not is unreadable; a certificate Mbed TLS refuses for its
  * contents is a rejected chain. */
@@ -172,25 +167,19 @@ static void parse_chain(mbedtls_x509_crt *chain, const unsigned char *buf, size_
 typedef struct verify_state {
     iotls_policy policy;
     int64_t at;              /* validation time; -1: leave Mbed TLS's dates */
-    int max_intermediates;   /* -1: no bound of our own */
-    int top_depth;           /* depth of the first call: the top of the chain */
     int seen;                /* calls so far */
-    int intermediates;       /* not self-issued, between leaf and top */
     const mbedtls_x509_crt *top;
     uint32_t flags_seen;
     iotls_verify_anchor anchor;
     int anchored;
-    char detail[160];
 } verify_state;
 
 static int offline_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     verify_state *st = (verify_state *)p;
 
-    if (st->seen++ == 0) {
-        st->top_depth = depth;
-        st->top = crt;
-    }
+    if (st->seen++ == 0)
+        st->top = crt; /* the first call is for the top of the chain */
     if (st->at >= 0) {
         *flags &= ~TIME_FLAGS;
         if (iotls_x509_epoch(&crt->valid_to) < st->at)
@@ -198,22 +187,14 @@ static int offline_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags
         if (iotls_x509_epoch(&crt->valid_from) > st->at)
             *flags |= MBEDTLS_X509_BADCERT_FUTURE;
     }
-    if (depth > 0 && depth < st->top_depth && !raw_same(&crt->issuer_raw, &crt->subject_raw))
-        st->intermediates++;
     iotls_policy_check(&st->policy, crt, depth, flags);
-    if (depth == 0 && st->max_intermediates >= 0 && st->intermediates > st->max_intermediates) {
-        *flags |= MBEDTLS_X509_BADCERT_OTHER;
-        snprintf(st->detail, sizeof st->detail,
-                         "%d intermediate certificate(s), more than the %d allowed",
-                         st->intermediates, st->max_intermediates);
-    }
     st->flags_seen |= *flags;
     if (depth == 0 && st->flags_seen == 0 && st->top != NULL) {
         if (mbedtls_x509_dn_gets(st->anchor.subject, sizeof st->anchor.subject,
                                  &st->top->subject) < 0)
             st->anchor.subject[0] = '\0';
         st->anchor.der_len = st->top->raw.len;
-        st->anchor.is_root = raw_same(&st->top->issuer_raw, &st->top->subject_raw);
+        st->anchor.is_root = iotls_x509_self_issued(st->top);
         st->anchored = 1;
     }
     return 0;
@@ -305,7 +286,7 @@ int iotls_verify_chain_params(const unsigned char *chain, size_t len, iotls_trus
     iotls_policy_init(&st->policy, is_ip ? NULL : params->host, is_ip ? &ip : NULL,
                       params->host != NULL);
     st->at = e->wall_time;
-    st->max_intermediates = params->max_intermediates;
+    st->policy.max_intermediates = params->max_intermediates;
 
     ret = iotls_trust_verify_chain(trust, &crt, &iotls_cert_profile, offline_cb, st, &flags);
     if (ret == 0 && flags == 0) {
@@ -327,8 +308,6 @@ int iotls_verify_chain_params(const unsigned char *chain, size_t len, iotls_trus
         snprintf(e->detail, sizeof e->detail,
                          "no chain could be built (more than %d intermediates?)",
                          MBEDTLS_X509_MAX_INTERMEDIATE_CA);
-    } else if (st->detail[0] != '\0') {
-        iotls_strlcpy(e->detail, st->detail, sizeof e->detail);
     } else if (st->policy.detail[0] != '\0') {
         iotls_strlcpy(e->detail, st->policy.detail, sizeof e->detail);
     }

@@ -1087,8 +1087,8 @@ void iotls_policy_check(iotls_policy *p, const mbedtls_x509_crt *crt, int depth,
         if (p->max_intermediates >= 0 && p->intermediates > p->max_intermediates) {
             *flags |= MBEDTLS_X509_BADCERT_OTHER;
             who(crt, depth, w, sizeof w);
-            set_detail(p, "%s makes the chain longer than %d intermediates", w,
-                       p->max_intermediates);
+            set_detail(p, "%s makes %d intermediate certificate(s), more than the %d allowed",
+                       w, p->intermediates, p->max_intermediates);
         }
     }
     if (depth == 0)

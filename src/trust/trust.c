@@ -343,7 +343,7 @@ static const char *label_of(const store *s, const root *r)
 static int label_id(store *s, const char *label, uint32_t *id)
 {
     size_t l;
-    char *c;
+    char *c, **nl;
 
     if (label == NULL)
         label = "";
@@ -351,17 +351,10 @@ static int label_id(store *s, const char *label, uint32_t *id)
         *id = (uint32_t)(s->n_labels - 1);
         return IOTLS_OK;
     }
-    if (s->n_labels == s->cap_labels) {
-        size_t cap = s->cap_labels == 0 ? 8 : s->cap_labels * 2;
-        char **nl = (char **)iotls_port_calloc(cap, sizeof *nl);
-        if (nl == NULL)
-            return IOTLS_ERR_ALLOC;
-        if (s->n_labels > 0)
-            memcpy(nl, s->labels, s->n_labels * sizeof *nl);
-        iotls_port_free(s->labels);
-        s->labels = nl;
-        s->cap_labels = cap;
-    }
+    nl = (char **)iotls_array_reserve(s->labels, &s->cap_labels, s->n_labels, sizeof *nl, 8);
+    if (nl == NULL)
+        return IOTLS_ERR_ALLOC;
+    s->labels = nl;
     l = strlen(label);
     if (l > MAX_LABEL - 1)
         l = MAX_LABEL - 1;
@@ -388,18 +381,12 @@ static void slot_put(uint32_t *slots, size_t n_slots, uint32_t key, uint32_t val
 static int grow(store *s)
 {
     size_t i;
+    root *nr;
 
-    if (s->n == s->cap) {
-        size_t cap = s->cap == 0 ? 4 : s->cap * 2;
-        root *nr = (root *)iotls_port_calloc(cap, sizeof *nr);
-        if (nr == NULL)
-            return IOTLS_ERR_ALLOC;
-        if (s->n > 0)
-            memcpy(nr, s->roots, s->n * sizeof *nr);
-        iotls_port_free(s->roots);
-        s->roots = nr;
-        s->cap = cap;
-    }
+    nr = (root *)iotls_array_reserve(s->roots, &s->cap, s->n, sizeof *nr, 4);
+    if (nr == NULL)
+        return IOTLS_ERR_ALLOC;
+    s->roots = nr;
     if ((s->n + 1) * 2 > s->n_slots) {
         size_t ns = s->n_slots == 0 ? 8 : s->n_slots * 2;
         uint32_t *sl = (uint32_t *)iotls_port_calloc(ns, sizeof *sl);
@@ -525,6 +512,7 @@ static void late_issue(iotls_trust *t, store *s, root *r, int code)
 static int seen_before(source *src, uint32_t h, int *err)
 {
     size_t lo = 0, hi = src->n_seen;
+    uint32_t *ns;
 
     *err = 0;
     while (lo < hi) {
@@ -536,19 +524,12 @@ static int seen_before(source *src, uint32_t h, int *err)
         else
             hi = mid;
     }
-    if (src->n_seen == src->cap_seen) {
-        size_t cap = src->cap_seen == 0 ? 16 : src->cap_seen * 2;
-        uint32_t *ns = (uint32_t *)iotls_port_calloc(cap, sizeof *ns);
-        if (ns == NULL) {
-            *err = IOTLS_ERR_ALLOC;
-            return 0;
-        }
-        if (src->n_seen > 0)
-            memcpy(ns, src->seen, src->n_seen * sizeof *ns);
-        iotls_port_free(src->seen);
-        src->seen = ns;
-        src->cap_seen = cap;
+    ns = (uint32_t *)iotls_array_reserve(src->seen, &src->cap_seen, src->n_seen, sizeof *ns, 16);
+    if (ns == NULL) {
+        *err = IOTLS_ERR_ALLOC;
+        return 0;
     }
+    src->seen = ns;
     memmove(src->seen + lo + 1, src->seen + lo, (src->n_seen - lo) * sizeof *src->seen);
     src->seen[lo] = h;
     src->n_seen++;
@@ -592,9 +573,7 @@ static int fetch(iotls_trust *t, store *s, const unsigned char *name, size_t len
  * are still checked. Only a byte-identical, self-issued certificate. */
 static void pin_self_signed(const mbedtls_x509_crt *child, mbedtls_x509_crt *cand)
 {
-    if (child->raw.len == cand->raw.len && memcmp(child->raw.p, cand->raw.p, cand->raw.len) == 0 &&
-        child->issuer_raw.len == child->subject_raw.len &&
-        memcmp(child->issuer_raw.p, child->subject_raw.p, child->subject_raw.len) == 0)
+    if (iotls_x509_raw_eq(&child->raw, &cand->raw) && iotls_x509_self_issued(child))
         cand->version = 1;
 }
 

@@ -54,9 +54,7 @@ static void note_anchor(iotls_conn_priv *pv, const mbedtls_x509_crt *top)
     if (mbedtls_x509_dn_gets(pv->anchor_subject, sizeof pv->anchor_subject, &top->subject) < 0)
         pv->anchor_subject[0] = '\0';
     pv->anchor_der_len = (uint32_t)top->raw.len;
-    pv->anchor_is_root = top->subject_raw.len > 0 &&
-                         top->issuer_raw.len == top->subject_raw.len &&
-                         memcmp(top->issuer_raw.p, top->subject_raw.p, top->subject_raw.len) == 0;
+    pv->anchor_is_root = iotls_x509_self_issued(top);
 }
 
 int iotls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)

@@ -3,6 +3,7 @@
  * calendar arithmetic for certificate times, and a DN as text.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "conn/engine.h"
 
@@ -24,6 +25,16 @@ int64_t iotls_x509_epoch(const mbedtls_x509_time *t)
 {
     return iotls_days_from_civil(t->year, t->mon, t->day) * 86400 + (int64_t)t->hour * 3600 +
            (int64_t)t->min * 60 + t->sec;
+}
+
+int iotls_x509_raw_eq(const mbedtls_x509_buf *a, const mbedtls_x509_buf *b)
+{
+    return a->len == b->len && a->len > 0 && memcmp(a->p, b->p, a->len) == 0;
+}
+
+int iotls_x509_self_issued(const mbedtls_x509_crt *c)
+{
+    return iotls_x509_raw_eq(&c->issuer_raw, &c->subject_raw);
 }
 
 void iotls_x509_dn_text(const mbedtls_x509_name *n, char *buf, size_t len)
