@@ -104,7 +104,7 @@ int iotls_cli_bundle_check_opts(iotls_cli_opts *o, char *err, size_t errlen)
         return iotls_cli_opt_fail(err, errlen, "bundle: missing -o FILE");
     if (o->bundle)
         return iotls_cli_opt_fail(err, errlen, "--bundle applies to connect and get");
-    if (o->include_headers || o->sni || o->no_sni || o->cert || o->key || o->pass ||
+    if (o->include_headers || o->sni || o->no_sni || o->cert || o->key || o->pass || o->crlfile ||
         o->tls_given || o->verify_host || o->no_host || o->at_given || o->max_intermediates >= 0)
         return iotls_cli_opt_fail(err, errlen, "bundle takes only --system, --cacert, --capath, "
                                   "--for, -o, --c-array, --names, --hash-bytes, "
@@ -459,6 +459,7 @@ static int find_roots(const iotls_cli_opts *o, inputs *in)
             break;
         }
         iotls_conf_init(&conf);
+        iotls_conf_set_session_cache(&conf, 0); /* the chain is wanted: no resumption */
         if (o->connect_timeout_ms)
             iotls_conf_set_timeouts(&conf, o->connect_timeout_ms, 0, 0, 0);
         if (o->max_time_ms)

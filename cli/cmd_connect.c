@@ -8,6 +8,7 @@
 #include "exitcode.h"
 #include "report.h"
 #include "session.h"
+#include "session_file.h"
 
 int iotls_cli_cmd_connect(const iotls_cli_opts *o)
 {
@@ -22,6 +23,7 @@ int iotls_cli_cmd_connect(const iotls_cli_opts *o)
         r.ok = 1;
         if (!o->json)
             iotls_cli_report_connection(&r, stdout);
+        iotls_cli_session_file_save(&s); /* --session FILE */
         iotls_cli_verbose(o, "sending close_notify");
         if (iotls_conn_close(&s.conn) != IOTLS_OK)
             rc = iotls_cli_session_fail(&s);

@@ -226,9 +226,15 @@ static void fix_for_change(const iotls_cli_opts *o, const iotls_cli_attempt *a, 
                                            : "");
         else
             FIX(fix_tool, "%s %s (only until the server is fixed: iotls leaves it out of its "
-                          "default offer on purpose)",
+                          "default offer on purpose%s)",
                 (a->suite >> 8) == 0x13 ? "--tls13-ciphers" : "--ciphers",
-                iotls_cli_suite_text(a->suite, b1, sizeof b1));
+                iotls_cli_suite_text(a->suite, b1, sizeof b1),
+                /* Mbed TLS checks a DHE group's size only, never that p is a safe
+                 * prime: a composite or small-subgroup group would pass. */
+                strstr(iotls_cli_suite_text(a->suite, b2, sizeof b2), "_DHE_") != NULL
+                    ? "; the server's own DH group is used, and only its size is checked, "
+                      "not that it is a safe prime"
+                    : "");
         FIX(fix_device, "mbedtls_ssl_conf_ciphersuites(&conf, suites) with %s (the suite the "
                         "server chose)",
             m);
@@ -395,6 +401,23 @@ static const iotls_cli_attempt *find(const iotls_cli_attempt *att, size_t n, iot
     return NULL;
 }
 
+/* Why a suite is unsafe whatever the build, from its IANA name; NULL for
+ * one that is merely absent from this build. */
+static const char *suite_weakness(const char *name)
+{
+    if (strstr(name, "_WITH_NULL_") != NULL)
+        return "a suite without encryption (NULL cipher: everything in clear)";
+    if (strstr(name, "_RC4_") != NULL)
+        return "an RC4 suite (RC4 is broken; prohibited by RFC 7465)";
+    if (strstr(name, "_3DES_") != NULL || strstr(name, "_DES_") != NULL)
+        return "a 3DES/DES suite (a 64-bit block cipher: Sweet32, CVE-2016-2183)";
+    if (strstr(name, "_EXPORT") != NULL)
+        return "an export-grade suite (40- or 56-bit keys)";
+    if (strstr(name, "_anon_") != NULL)
+        return "an anonymous suite (no server authentication)";
+    return NULL;
+}
+
 /* The hello probes: what Mbed TLS cannot offer. */
 static size_t confirm_by_probe(const iotls_cli_opts *o, const iotls_cli_attempt *att, size_t n,
                                iotls_diagnosis *d)
@@ -406,6 +429,21 @@ static size_t confirm_by_probe(const iotls_cli_opts *o, const iotls_cli_attempt 
     char b1[16], b2[16];
 
     (void)o;
+    /* A TLS 1.2 hello answered with TLS 1.0 or 1.1 (the server negotiated
+     * down): it speaks nothing newer. */
+    if (p12 != NULL && p12->ok && p12->version != 0 && p12->version < 0x0303) {
+        const char *v = iotls_version_name(p12->version) ? iotls_version_name(p12->version)
+                                                          : "an old version";
+        become(d, IOTLS_CAUSE_PROTOCOL_VERSION, att, n, i12);
+        line(d->summary, sizeof d->summary,
+             "confirmed: the server only accepts %s (it answered a TLS 1.2 hello with every "
+             "suite and group with %s); Mbed TLS 3.6 implements TLS 1.2 and 1.3 only", v, v);
+        FIX(fix_tool, "none on purpose: %s is obsolete (RFC 8996)", v);
+        FIX(fix_device, "none in Mbed TLS 3.6 (TLS 1.0 and 1.1 were removed): upgrade the "
+                        "server");
+        FIX(fix_server, "enable TLS 1.2 or 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)");
+        return i12;
+    }
     /* TLS 1.2 refused, TLS 1.0 or 1.1 chosen: Mbed TLS 3.6 has neither. */
     if (p12 != NULL && !p12->ok && p13 != NULL && p13->ok && p13->version != 0 &&
         p13->version < 0x0303) {
@@ -471,12 +509,23 @@ static size_t confirm_by_probe(const iotls_cli_opts *o, const iotls_cli_attempt 
                 suite_missing ? IOTLS_CAUSE_NO_SHARED_CIPHER : IOTLS_CAUSE_NO_SHARED_GROUP;
             become(d, c, att, n, im);
             if (suite_missing) {
-                line(d->summary, sizeof d->summary,
+                const char *weak = suite_weakness(iotls_cli_suite_text(p12->suite, b1,
+                                                                       sizeof b1));
+                if (weak != NULL) {
+                    line(d->summary, sizeof d->summary,
+                         "confirmed: the server only accepts %s, %s; iotls never offers it, on "
+                         "purpose (the server refused every suite this build has)",
+                         iotls_cli_suite_text(p12->suite, b1, sizeof b1), weak);
+                    FIX(fix_tool, "none on purpose: %s is %s",
+                        iotls_cli_suite_text(p12->suite, b1, sizeof b1), weak);
+                } else {
+                    line(d->summary, sizeof d->summary,
                          "confirmed: the server only accepts %s; this build of Mbed TLS does "
                          "not implement it (it refused every suite Mbed TLS has)",
                          iotls_cli_suite_text(p12->suite, b1, sizeof b1));
-                FIX(fix_tool, "none: this build has no %s",
-                    iotls_cli_suite_text(p12->suite, b1, sizeof b1));
+                    FIX(fix_tool, "none: this build has no %s",
+                        iotls_cli_suite_text(p12->suite, b1, sizeof b1));
+                }
                 FIX(fix_device, "none with this Mbed TLS configuration: the server must enable "
                                 "a suite it has (ECDHE with AES-GCM, or TLS 1.3)");
                 FIX(fix_server, "enable ECDHE-ECDSA/RSA with AES-128-GCM, or TLS 1.3 (it chose "

@@ -45,6 +45,7 @@ static void debug_line(void *ctx, int level, const char *line)
 static void base_conf(iotls_conf *conf, iotls_trust *trust, const iotls_cli_opts *o)
 {
     iotls_conf_init(conf);
+    iotls_conf_set_session_cache(conf, 0); /* each run shows a whole handshake */
     iotls_conf_set_trust(conf, trust);
     /* dial the local server for the name, like curl --resolve */
     iotls_conf_set_connect_address(conf, "127.0.0.1");

@@ -20,6 +20,7 @@ static int by_code(int err)
     case IOTLS_ERR_CRED_PASSWORD:
     case IOTLS_ERR_CHAIN_INPUT:
     case IOTLS_ERR_BUNDLE:
+    case IOTLS_ERR_CRL:
         return IOTLS_CLI_EXIT_SETUP;
     case IOTLS_ERR_DNS:
     case IOTLS_ERR_DNS_TIMEOUT:
@@ -38,6 +39,7 @@ static int by_code(int err)
     case IOTLS_ERR_RECORD_TOO_LARGE:
         return IOTLS_CLI_EXIT_HANDSHAKE;
     case IOTLS_ERR_VERIFY:
+    case IOTLS_ERR_PIN_MISMATCH:
         return IOTLS_CLI_EXIT_VERIFY;
     case IOTLS_ERR_READ_TIMEOUT:
     case IOTLS_ERR_TRUNCATED:

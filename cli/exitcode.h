@@ -21,6 +21,9 @@
 /* iotls diagnose: the failure was reproduced, retries were made, and no
  * single change made it work (the cause is not confirmed) */
 #define IOTLS_CLI_EXIT_UNCONFIRMED 12
+/* iotls get --fail: the server answered with an HTTP status >= 400 (22 as
+ * in curl, so scripts written for curl -f keep working) */
+#define IOTLS_CLI_EXIT_HTTP_STATUS 22
 
 /* Exit code for a library error: by the stage it happened in, and by the
  * code when the stage does not decide (setup, none). */

@@ -231,7 +231,8 @@ static int parse_head(iotls_cli_http *h, size_t end)
         lineno++;
         p = nl ? nl + 1 : stop;
     }
-    if ((h->status >= 100 && h->status < 200) || h->status == 204 || h->status == 304)
+    if ((h->status >= 100 && h->status < 200) || h->status == 204 || h->status == 304 ||
+        (h->head_request && h->status >= 200))
         h->framing = IOTLS_CLI_HTTP_BODY_NONE;
     else if (te_seen)
         h->framing = h->chunked ? IOTLS_CLI_HTTP_BODY_CHUNKED : IOTLS_CLI_HTTP_BODY_CLOSE;
@@ -391,4 +392,55 @@ int iotls_cli_http_finish(iotls_cli_http *h)
                     (unsigned long long)h->body_bytes);
     h->state = S_DONE;
     return IOTLS_CLI_HTTP_DONE;
+}
+
+/* n bytes of p equal name, ignoring ASCII case on both sides. */
+static int ci_name(const unsigned char *p, const char *name, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char a = p[i], b = (unsigned char)name[i];
+        if (a >= 'A' && a <= 'Z')
+            a = (unsigned char)(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z')
+            b = (unsigned char)(b - 'A' + 'a');
+        if (a != b)
+            return 0;
+    }
+    return 1;
+}
+
+int iotls_cli_http_find_header(const unsigned char *head, size_t len, const char *name, char *out,
+                               size_t outlen)
+{
+    const unsigned char *p = head, *e = head + len;
+    size_t nlen = strlen(name);
+    int line = 0;
+
+    if (outlen)
+        out[0] = '\0';
+    while (p < e) {
+        const unsigned char *nl = memchr(p, '\n', (size_t)(e - p));
+        const unsigned char *end = nl ? nl : e, *v, *ve;
+        if (end > p && end[-1] == '\r')
+            end--;
+        if (end == p && line > 0)
+            break; /* the blank line: the body follows */
+        if (line++ > 0 && (size_t)(end - p) > nlen && p[nlen] == ':' &&
+            ci_name(p, name, nlen)) {
+            v = p + nlen + 1;
+            ve = end;
+            while (v < ve && (*v == ' ' || *v == '\t'))
+                v++;
+            while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+                ve--;
+            if (outlen) {
+                size_t n = (size_t)(ve - v) < outlen - 1 ? (size_t)(ve - v) : outlen - 1;
+                memcpy(out, v, n);
+                out[n] = '\0';
+            }
+            return (int)(ve - v);
+        }
+        p = nl ? nl + 1 : e;
+    }
+    return -1;
 }

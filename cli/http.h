@@ -65,6 +65,9 @@ typedef struct iotls_cli_http {
 
     iotls_cli_http_error error;
     char err[192];                  /* one line, after an error */
+
+    int head_request;               /* set after init for a HEAD request: the
+                                       response has no body (RFC 9110 9.3.2) */
 } iotls_cli_http;
 
 /* Writes the GET request for u into buf. Returns its length, or -1 if it
@@ -82,6 +85,14 @@ int iotls_cli_http_feed(iotls_cli_http *h, const unsigned char *in, size_t len);
 /* The server closed cleanly (close_notify). DONE if the response is complete
  * (or delimited by the close), ERROR otherwise. */
 int iotls_cli_http_finish(iotls_cli_http *h);
+
+/*
+ * The value of the first header called name (any case) in a header block
+ * (the status line is skipped), blanks around it removed, copied into out
+ * (cut to outlen - 1 bytes). Returns its full length, or -1 if absent.
+ */
+int iotls_cli_http_find_header(const unsigned char *head, size_t len, const char *name, char *out,
+                               size_t outlen);
 
 /* Stable short name of an error kind: "not_http", "http_malformed",
  * "http_header_too_large", "body_cut_short", "output_failed". */

@@ -3,6 +3,7 @@
  * caller prints it and exits 2.
  */
 #include "opts.h"
+#include "session_file.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,7 +17,10 @@ enum { O_CACERT, O_CAPATH, O_RESOLVE, O_CTIMEOUT, O_MAXTIME, O_VERBOSE, O_OUTPUT
        O_SNI, O_NOSNI, O_DEBUG, O_JSON, O_HELP, O_VERSION, O_CERT, O_KEY,
        O_PASS, O_TLS12, O_TLS13, O_TLSMAX, O_CIPHERS, O_TLS13_CIPHERS, O_CURVES,
        O_HOST, O_NOHOST, O_AT, O_MAXINTER,
-       O_BUNDLE, O_SYSTEM, O_FOR, O_CARRAY, O_NAMES, O_HASHBYTES };
+       O_BUNDLE, O_SYSTEM, O_FOR, O_CARRAY, O_NAMES, O_HASHBYTES,
+       O_ALPN, O_PINNEDPUBKEY, O_PSK_IDENTITY, O_PSK, O_MAXFRAG /* devopts.c */,
+       O_SESSION /* session_file.c */, O_CRLFILE,
+       O_HTTP = 1000 /* + iotls_cli_hopt: http_opts.c */ };
 
 typedef struct optdef {
     const char *name;  /* long form, without "--" */
@@ -28,6 +32,7 @@ typedef struct optdef {
 static const optdef optdefs[] = {
     {"cacert", 0, 1, O_CACERT},
     {"capath", 0, 1, O_CAPATH},
+    {"crlfile", 0, 1, O_CRLFILE},
     {"resolve", 0, 1, O_RESOLVE},
     {"connect-timeout", 0, 1, O_CTIMEOUT},
     {"max-time", 'm', 1, O_MAXTIME},
@@ -59,6 +64,22 @@ static const optdef optdefs[] = {
     {"c-array", 0, 1, O_CARRAY},
     {"names", 0, 0, O_NAMES},
     {"hash-bytes", 0, 1, O_HASHBYTES},
+    {"alpn", 0, 1, O_ALPN},
+    {"pinnedpubkey", 0, 1, O_PINNEDPUBKEY},
+    {"psk-identity", 0, 1, O_PSK_IDENTITY},
+    {"psk", 0, 1, O_PSK},
+    {"max-fragment", 0, 1, O_MAXFRAG},
+    {"session", 0, 1, O_SESSION},
+    {"header", 'H', 1, O_HTTP + IOTLS_CLI_HOPT_HEADER},
+    {"request", 'X', 1, O_HTTP + IOTLS_CLI_HOPT_REQUEST},
+    {"data", 'd', 1, O_HTTP + IOTLS_CLI_HOPT_DATA},
+    {"data-binary", 0, 1, O_HTTP + IOTLS_CLI_HOPT_DATA_BINARY},
+    {"data-raw", 0, 1, O_HTTP + IOTLS_CLI_HOPT_DATA_RAW},
+    {"location", 'L', 0, O_HTTP + IOTLS_CLI_HOPT_LOCATION},
+    {"max-redirs", 0, 1, O_HTTP + IOTLS_CLI_HOPT_MAX_REDIRS},
+    {"fail", 'f', 0, O_HTTP + IOTLS_CLI_HOPT_FAIL},
+    {"write-out", 'w', 1, O_HTTP + IOTLS_CLI_HOPT_WRITE_OUT},
+    {"silent", 's', 0, O_HTTP + IOTLS_CLI_HOPT_SILENT},
 };
 #define N_OPTDEFS (sizeof optdefs / sizeof optdefs[0])
 
@@ -190,6 +211,8 @@ static const optdef *find_short(char c)
 static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const char *val, char *err,
                  size_t errlen)
 {
+    if (d->id >= O_HTTP)
+        return iotls_cli_http_opt(&o->http, d->id - O_HTTP, shown, val, err, errlen);
     switch (d->id) {
     case O_CACERT:
         if (!*val)
@@ -200,6 +223,11 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
         if (!*val)
             return iotls_cli_opt_fail(err, errlen, "%s: empty directory name", shown);
         o->capath = val;
+        break;
+    case O_CRLFILE:
+        if (!*val)
+            return iotls_cli_opt_fail(err, errlen, "%s: empty file name", shown);
+        o->crlfile = val;
         break;
     case O_RESOLVE:
         if (o->n_resolve == IOTLS_CLI_MAX_RESOLVE)
@@ -316,6 +344,17 @@ static int apply(iotls_cli_opts *o, const optdef *d, const char *shown, const ch
     case O_NAMES:
     case O_HASHBYTES:
         return iotls_cli_bundle_opt(o, d->id - O_BUNDLE, shown, val, err, errlen);
+    case O_ALPN:
+    case O_PINNEDPUBKEY:
+    case O_PSK_IDENTITY:
+    case O_PSK:
+    case O_MAXFRAG:
+        return iotls_cli_dev_opt(&o->dev, d->id - O_ALPN, val, err, errlen);
+    case O_SESSION:
+        if (!*val)
+            return iotls_cli_opt_fail(err, errlen, "%s: empty file name", shown);
+        o->session_file = val;
+        break;
     case O_HELP:
         o->command = IOTLS_CLI_CMD_HELP;
         break;
@@ -339,7 +378,7 @@ static int check_verify(iotls_cli_opts *o, char *err, size_t errlen)
     if (o->output || o->include_headers || o->n_resolve || o->sni || o->no_sni || o->cert ||
         o->key || o->pass || o->tls_given || o->connect_timeout_ms || o->max_time_ms ||
         o->bundle || o->bundle_system || o->n_bundle_for)
-        return iotls_cli_opt_fail(err, errlen, "verify takes only --cacert, --capath, --host, "
+        return iotls_cli_opt_fail(err, errlen, "verify takes only --cacert, --capath, --crlfile, --host, "
                                   "--no-host, --at, --max-intermediates, --json and -v");
     if (o->verify_host && o->no_host)
         return iotls_cli_opt_fail(err, errlen, "--host and --no-host cannot be used together");
@@ -396,7 +435,8 @@ static int check_command(iotls_cli_opts *o, const char *cmdword, char *err, size
         if (o->target)
             return iotls_cli_opt_fail(err, errlen, "demo takes no arguments (got \"%s\")", o->target);
         if (o->json || o->output || o->include_headers || o->cacert || o->capath || o->sni ||
-            o->no_sni || o->n_resolve || o->cert || o->key || o->pass || o->tls_given)
+            o->no_sni || o->n_resolve || o->cert || o->key || o->pass || o->tls_given ||
+            o->crlfile)
             return iotls_cli_opt_fail(err, errlen, "demo takes no options other than -v and --debug");
         return 0;
     }
@@ -486,5 +526,11 @@ int iotls_cli_opts_parse(int argc, char **argv, iotls_cli_opts *o, char *err, si
             return iotls_cli_opt_fail(err, errlen, "unexpected argument \"%s\"", a);
         }
     }
-    return check_command(o, cmdword, err, errlen);
+    if (check_command(o, cmdword, err, errlen) != 0)
+        return -1;
+    if (iotls_cli_http_check_opts(o, err, errlen) != 0)
+        return -1;
+    if (iotls_cli_session_file_check(o, err, errlen) != 0)
+        return -1;
+    return iotls_cli_dev_check(o, err, errlen);
 }

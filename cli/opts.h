@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "devopts.h"
+#include "http_opts.h"
 #include "tlsopts.h"
 #include "url.h"
 
@@ -32,6 +34,7 @@ typedef struct iotls_cli_opts {
     iotls_cli_url url;             /* target, parsed */
     const char *cacert;            /* --cacert FILE */
     const char *capath;            /* --capath DIR */
+    const char *crlfile;           /* --crlfile FILE: CRLs (PEM or DER) */
     iotls_cli_resolve resolve[IOTLS_CLI_MAX_RESOLVE];
     size_t n_resolve;
     uint32_t connect_timeout_ms;   /* --connect-timeout, 0 = library default */
@@ -63,7 +66,17 @@ typedef struct iotls_cli_opts {
     const char *c_array;           /* --c-array NAME: -o gets C source */
     int bundle_names;              /* --names: keep a short name per root */
     int hash_bytes;                /* --hash-bytes N, 0: the default */
+    const char *session_file;      /* --session FILE: resume from it, save to it
+                                      (connect, get; session_file.c) */
+    iotls_cli_http_opts http;      /* get: -H -X -d --data-binary --data-raw -L
+                                      --max-redirs -f -w -s (http_opts.c) */
+    iotls_cli_dev dev;             /* --alpn --pinnedpubkey --psk-identity --psk
+                                      --max-fragment (devopts.c) */
 } iotls_cli_opts;
+
+/* devopts.c: those options apply to connect and get only, --psk with
+ * --psk-identity. 0 or -1 with the reason in err. */
+int iotls_cli_dev_check(const iotls_cli_opts *o, char *err, size_t errlen);
 
 /*
  * Parse argv (argv[0] is the program). Returns 0, or -1 with a one-line
@@ -94,6 +107,10 @@ int iotls_cli_bundle_check_opts(iotls_cli_opts *o, char *err, size_t errlen);
 /* For every other command: -1 (reason in err) when a bundle option is
  * given where it does not apply. */
 int iotls_cli_bundle_misuse(const iotls_cli_opts *o, char *err, size_t errlen);
+
+/* http_opts.c: -1 (reason in err) when an HTTP option is given to a
+ * command other than get, or -w with --json. */
+int iotls_cli_http_check_opts(const iotls_cli_opts *o, char *err, size_t errlen);
 
 /* The --help text. */
 const char *iotls_cli_usage(void);

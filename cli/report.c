@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "certinfo.h"
+#include "devopts.h"
 #include "diag_report.h"
 #include "exitcode.h"
 #include "json.h"
+#include "session_file.h"
 
 void iotls_cli_result_init(iotls_cli_result *r, const char *command, const char *host,
                            uint16_t port)
@@ -393,6 +395,9 @@ int iotls_cli_report_json(const iotls_cli_result *r, FILE *out)
     } else {
         iotls_cli_json_null(&j, "negotiated");
     }
+    /* an abbreviated handshake from a saved session (--session, session.h) */
+    iotls_cli_json_bool(&j, "resumed",
+                        r->handshake_done && r->conn && iotls_conn_resumed(r->conn));
     json_chain(&j, r);
     if (r->anchor_der_len > 0) {
         iotls_cli_json_obj_begin(&j, "anchor");
@@ -473,6 +478,16 @@ static void verify_line(const iotls_cli_result *r, FILE *out)
     uint32_t flags = iotls_conn_verify_result(r->conn) | r->err.verify_flags;
     char names[256];
 
+    if (iotls_cli_peer_count(r->conn) == 0 && r->conn->conf != NULL &&
+        r->conn->conf->opt.psk_len > 0) {
+        fprintf(out, "  verify       none: the PSK authenticated the server (no certificate)\n");
+        return;
+    }
+    if (flags == 0 && iotls_cli_peer_count(r->conn) == 0 && iotls_conn_resumed(r->conn)) {
+        fprintf(out, "  verify       ok when the session was made (resumed: no certificate "
+                     "sent now)\n");
+        return;
+    }
     if (flags == 0) {
         fprintf(out, "  verify       ok: chain trusted, name \"%s\" matched\n",
                 predicted_verify_name(r));
@@ -565,21 +580,27 @@ void iotls_cli_report_connection(const iotls_cli_result *r, FILE *out)
     snprintf(hex, sizeof hex, "0x%04x", suite);
     fprintf(out, "  ciphersuite  %s\n", sname ? sname : suite ? hex : "?");
     fprintf(out, "  group        %s\n",
-            g ? (iotls_group_name(g) ? iotls_group_name(g) : "(unnamed)") : "(unknown)");
+            g ? (iotls_group_name(g) ? iotls_group_name(g) : "(unnamed)")
+            : iotls_conn_resumed(c) ? "(none: a resumed TLS 1.2 session makes no key exchange)"
+                                    : "(unknown)");
     if (sa)
         fprintf(out, "  sig scheme   %s (0x%04x)\n",
                 iotls_sig_alg_name(sa) ? iotls_sig_alg_name(sa) : "unnamed", sa);
     else
-        fprintf(out, "  sig scheme   (unknown)\n");
+        fprintf(out, "  sig scheme   %s\n",
+                iotls_conn_resumed(c) ? "(none: a resumed session, the server did not sign)"
+                                      : "(unknown)");
     if (iotls_conn_error(c)->wire.hrr_seen)
         fprintf(out, "  hello retry  the server asked for a %s key share\n",
                 iotls_group_name(iotls_conn_error(c)->wire.hrr_group)
                     ? iotls_group_name(iotls_conn_error(c)->wire.hrr_group)
                     : "(unnamed)");
+    iotls_cli_report_resumed(c, out);
     if (iotls_conn_error(c)->wire.tls12_pss_retry)
         fprintf(out, "  note         connected on a second try offering TLS 1.2 only: Mbed TLS "
                      "3.6.6 refuses a TLS 1.2 RSA-PSS signature when TLS 1.3 is offered too\n");
     fprintf(out, "  ALPN         %s\n", alpn ? alpn : "(none)");
+    iotls_cli_dev_report(c, out); /* PSK, pin, max_fragment_length (devopts.c) */
     if (sni)
         fprintf(out, "  SNI sent     %s\n", sni);
     else

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "exitcode.h"
+#include "session_file.h"
 
 uint64_t iotls_cli_now_ms(void)
 {
@@ -67,6 +68,32 @@ static int setup_fail(iotls_cli_session *s, int code, int sys_err, const char *d
     return s->r->exit_code;
 }
 
+/* --crlfile: revocation lists checked with the store (crl.c). A file that
+ * cannot be read, or holds no CRL, stops the command: revocation the user
+ * asked for is never skipped. */
+static int load_crls(iotls_cli_session *s)
+{
+    const iotls_cli_opts *o = s->opts;
+    char detail[512];
+    int rc, sys_err = 0, mbed = 0;
+
+    if (!o->crlfile)
+        return 0;
+    rc = iotls_trust_add_crl_file(&s->trust, o->crlfile, &sys_err, &mbed);
+    if (rc == IOTLS_ERR_TRUST_READ) {
+        snprintf(detail, sizeof detail, "CRL file %s: %s", o->crlfile,
+                 sys_err ? strerror(sys_err) : "cannot be read");
+        return setup_fail(s, IOTLS_ERR_CRL, sys_err, detail);
+    }
+    if (rc != IOTLS_OK) {
+        snprintf(detail, sizeof detail, "CRL file %s: no CRL could be read from it (PEM \"X509 "
+                 "CRL\" or DER expected; Mbed TLS -0x%04X)", o->crlfile, (unsigned)-mbed);
+        return setup_fail(s, rc, 0, detail);
+    }
+    iotls_cli_verbose(o, "CRL file %s: %u CRL(s) loaded", o->crlfile, (unsigned)s->trust.n_crls);
+    return 0;
+}
+
 static int load_trust(iotls_cli_session *s)
 {
     const iotls_cli_opts *o = s->opts;
@@ -82,7 +109,7 @@ static int load_trust(iotls_cli_session *s)
     if (o->bundle != NULL && (rc = iotls_cli_session_bundle(s)) != 0)
         return rc;
     if (o->bundle != NULL && !o->cacert && !o->capath)
-        return 0; /* the bundle alone */
+        return load_crls(s); /* the bundle alone */
     if (o->cacert) {
         before = s->trust.loaded;
         rc = iotls_trust_add_file(&s->trust, o->cacert, &sys_err);
@@ -126,7 +153,7 @@ static int load_trust(iotls_cli_session *s)
                  s->trust.origin[0] ? s->trust.origin : "(nothing read)");
         return setup_fail(s, IOTLS_ERR_TRUST_EMPTY, 0, detail);
     }
-    return 0;
+    return load_crls(s);
 }
 
 int iotls_cli_session_load_trust(iotls_cli_session *s)
@@ -148,6 +175,9 @@ static int configure(iotls_cli_session *s)
 
     iotls_conf_set_trust(c, &s->trust);
     s->r->conf = c;
+    /* diagnose: every connection a full handshake, as its attempts are */
+    if (o->command == IOTLS_CLI_CMD_DIAGNOSE)
+        iotls_conf_set_session_cache(c, 0);
     if (o->sni) {
         if (iotls_conf_set_server_name(c, o->sni) != IOTLS_OK)
             return setup_fail(s, IOTLS_ERR_HOSTNAME, 0, "--sni");
@@ -199,6 +229,15 @@ static int configure(iotls_cli_session *s)
     }
     if (o->debug > 0)
         iotls_conf_set_debug(c, o->debug, debug_line, NULL);
+    {
+        /* --alpn, --pinnedpubkey, --psk, --max-fragment, SSLKEYLOGFILE */
+        char why[512];
+        int rc = iotls_cli_dev_apply(&o->dev, c, o->verbose, &s->keylog, why, sizeof why);
+        if (rc != 0) {
+            iotls_cli_result_fail(s->r, rc, rc == 2 ? "usage" : "setup", "tls_option", why);
+            return s->r->exit_code;
+        }
+    }
     return 0;
 }
 
@@ -219,12 +258,21 @@ int iotls_cli_session_open(iotls_cli_session *s)
     }
     if ((rc = configure(s)) != 0)
         return rc;
+    iotls_cli_session_file_load(s); /* --session FILE */
     iotls_cli_verbose(o, "timeouts: connect %u ms, handshake %u ms, read %u ms",
                       (unsigned)s->conf.connect_timeout_ms, (unsigned)s->conf.handshake_timeout_ms,
                       (unsigned)s->conf.read_timeout_ms);
     s->r->conn = &s->conn;
     if (iotls_conn_setup(&s->conn, &s->conf) != IOTLS_OK)
         return iotls_cli_session_fail(s);
+    if (o->max_time_ms) {
+        /* Setup (RNG seeding, loading the store) took part of the budget:
+         * DNS, TCP and the handshake get only what is left of it now. */
+        uint64_t used = iotls_cli_now_ms() - s->t0_ms;
+        iotls_conf_set_connect_total(&s->conf, used >= o->max_time_ms
+                                                   ? 1
+                                                   : (uint32_t)(o->max_time_ms - used));
+    }
     iotls_cli_verbose(o, "connecting to %s port %u", o->url.host, (unsigned)o->url.port);
     if (iotls_conn_connect(&s->conn, o->url.host, o->url.port) != IOTLS_OK)
         return iotls_cli_session_fail(s);
@@ -322,4 +370,7 @@ void iotls_cli_session_free(iotls_cli_session *s)
     iotls_trust_free(&s->trust);
     free(s->bundle);
     s->bundle = NULL;
+    if (s->keylog != NULL)
+        fclose(s->keylog);
+    s->keylog = NULL;
 }

@@ -6,6 +6,7 @@
 #define IOTLS_CLI_SESSION_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "iotls/iotls.h"
 #include "iotls_port_posix.h"
@@ -25,6 +26,7 @@ typedef struct iotls_cli_session {
     uint64_t deadline_ms;  /* t0 + --max-time, 0 = none */
     uint8_t *bundle;       /* --bundle FILE's contents (cmd_bundle.c), or NULL */
     size_t bundle_len;
+    FILE *keylog;          /* SSLKEYLOGFILE, open while the connection lives */
 } iotls_cli_session;
 
 /* Monotonic milliseconds for the tool's own timing. */

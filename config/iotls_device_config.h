@@ -25,4 +25,10 @@
  * none to spare (docs/device.md). */
 #define IOTLS_TAP_KEEP 192
 
+/* Session resumption: one session in the in-process cache (a device talks
+ * to one server), blobs up to 768 bytes (a TLS 1.3 ticket session for a
+ * 30-character host is ~330 bytes with OpenSSL's tickets). */
+#define IOTLS_SESSION_CACHE_ENTRIES 1
+#define IOTLS_SESSION_MAX 768
+
 #endif /* IOTLS_DEVICE_CONFIG_H */

@@ -3,9 +3,10 @@
  * (MBEDTLS_CONFIG_FILE="mbedtls_device.h").
  *
  * Only what iotls's defaults negotiate: a TLS 1.3 and 1.2 client; TLS 1.3
- * with ephemeral (EC)DHE only; TLS 1.2 ECDHE-ECDSA and ECDHE-RSA; AEAD
- * suites; groups x25519, secp256r1, secp384r1; ECDSA and RSA (PKCS#1 v1.5
- * and PSS) verification; X.509 with validity times. No file system,
+ * with ephemeral (EC)DHE only (resumption too: psk_dhe_ke); TLS 1.2
+ * ECDHE-ECDSA and ECDHE-RSA, session IDs and tickets; AEAD suites;
+ * groups x25519, secp256r1, secp384r1; ECDSA and RSA (PKCS#1 v1.5 and
+ * PSS) verification; X.509 with validity times. No file system,
  * sockets or timing module: the LwIP port (port/lwip) provides transport,
  * time, entropy and the allocator. Sizes are tuned for flash, heap and
  * speed; docs/device.md lists the figures each choice bought.
@@ -162,6 +163,12 @@ time_t iotls_port_lwip_mbedtls_time(time_t *t);
 #define MBEDTLS_SSL_PROTO_TLS1_2
 #define MBEDTLS_SSL_PROTO_TLS1_3
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
+/* Session resumption (include/iotls/session.h): TLS 1.2 tickets and
+ * session IDs, TLS 1.3 tickets resumed with psk_dhe_ke (a fresh ECDHE:
+ * forward secrecy), never psk_ke, which is not compiled in.
+ * MBEDTLS_SSL_TICKET_C is the server's ticket maker: not needed. */
+#define MBEDTLS_SSL_SESSION_TICKETS
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL_ENABLED
 /* Middleboxes that drop what does not look like TLS 1.2 let these through. */
 #define MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE
 /* 3.6's TLS 1.3 requires it (the chain is kept until the connection is

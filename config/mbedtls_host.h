@@ -17,6 +17,15 @@
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
 #define MBEDTLS_PLATFORM_C
+#define MBEDTLS_PLATFORM_MEMORY
+/* Mbed TLS allocates through the port (port/posix/alloc_posix.c), as on the
+ * device: its refusals are counted (iotls names out_of_memory by that
+ * count), and tests can count blocks and refuse the n-th allocation. */
+#include <stddef.h>
+void *iotls_port_calloc(size_t n, size_t size);
+void iotls_port_free(void *p);
+#define MBEDTLS_PLATFORM_CALLOC_MACRO iotls_port_calloc
+#define MBEDTLS_PLATFORM_FREE_MACRO iotls_port_free
 #define MBEDTLS_FS_IO
 #define MBEDTLS_NET_C                 /* demo server and unit tests only; the library uses its port */
 #define MBEDTLS_DEPRECATED_REMOVED

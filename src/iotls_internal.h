@@ -58,12 +58,20 @@ typedef struct iotls_conn_priv {
     /* The trust anchor of the verified chain (verify.c): the certificate
      * at the highest depth, named once depth 0 passed with no flag. */
     const struct mbedtls_x509_crt *verify_top; /* valid during verification only */
+    const struct mbedtls_x509_crt *verify_parent; /* the previous call's certificate:
+                                                     the issuer of the next (CRLs) */
     uint8_t verify_in_chain;   /* a verification is under way (depth 0 not yet seen) */
     uint32_t anchor_der_len;   /* 0: no anchor recorded */
     uint8_t anchor_is_root;    /* the anchor is self-issued */
     char anchor_subject[IOTLS_ANCHOR_SUBJECT_MAX];
     int32_t bundle_anchor; /* 1 + index of the bundled root that anchored the
                               chain (bundle.c), 0: none */
+    /* Session resumption (session.c). */
+    uint8_t *session;        /* the last resumable session seen, as a blob */
+    uint16_t session_len;
+    uint8_t session_offered; /* kind offered at the last connect, 0: none */
+    uint8_t session_retried; /* the offer failed; dialed again without it */
+    uint8_t session_resumed; /* kind resumed by the last handshake, 0: full */
 } iotls_conn_priv;
 
 #define IOTLS_PRIV(c) ((iotls_conn_priv *)(c)->priv)

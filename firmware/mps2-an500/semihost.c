@@ -4,7 +4,7 @@
 #include <string.h>
 
 enum {
-    SYS_OPEN = 0x01, SYS_CLOSE = 0x02, SYS_WRITE0 = 0x04, SYS_READ = 0x06,
+    SYS_OPEN = 0x01, SYS_CLOSE = 0x02, SYS_WRITE0 = 0x04, SYS_WRITE = 0x05, SYS_READ = 0x06,
     SYS_FLEN = 0x0C, SYS_TIME = 0x11, SYS_GET_CMDLINE = 0x15,
     SYS_EXIT_EXTENDED = 0x20
 };
@@ -41,6 +41,21 @@ long semihost_read_file(const char *path, unsigned char *buf, size_t cap)
     }
     call(SYS_CLOSE, h);
     return got;
+}
+
+int semihost_write_file(const char *path, const unsigned char *buf, size_t len)
+{
+    uint32_t open_args[3] = {(uint32_t)path, 5 /* "wb" */, (uint32_t)strlen(path)};
+    int fd = call(SYS_OPEN, open_args);
+    if (fd < 0)
+        return -1;
+    uint32_t wr[3] = {(uint32_t)fd, (uint32_t)buf, (uint32_t)len};
+    /* SYS_WRITE returns the number of bytes NOT written. */
+    int rc = call(SYS_WRITE, wr) == 0 ? 0 : -1;
+    uint32_t h[1] = {(uint32_t)fd};
+    if (call(SYS_CLOSE, h) != 0)
+        rc = -1;
+    return rc;
 }
 
 int64_t semihost_time(void)

@@ -48,6 +48,21 @@
 #define IOTLS_MAX_SUITES 64
 #endif
 
+/* Session resumption (session.h): the largest session blob iotls makes
+ * or takes (a TLS 1.3 ticket session is ~100 bytes plus the server's
+ * ticket and twice the host name), the sessions the in-process cache
+ * keeps (static memory: entries x IOTLS_SESSION_MAX bytes; 0 turns the
+ * cache off), and the lifetime assumed for a TLS 1.2 session ID or a
+ * ticket without a lifetime hint (RFC 5246 suggests at most 24 hours). */
+#ifndef IOTLS_SESSION_MAX
+#define IOTLS_SESSION_MAX 1024
+#endif
+#ifndef IOTLS_SESSION_CACHE_ENTRIES
+#define IOTLS_SESSION_CACHE_ENTRIES 4
+#endif
+#ifndef IOTLS_SESSION_DEFAULT_LIFETIME_S
+#define IOTLS_SESSION_DEFAULT_LIFETIME_S 86400u
+#endif
 /* Rejected certificates remembered, in detail, per trust store (all of them
  * are counted). */
 #ifndef IOTLS_TRUST_MAX_ISSUES
@@ -103,6 +118,9 @@
 #endif
 #if IOTLS_MAX_HOSTNAME > 255
 #error "IOTLS_MAX_HOSTNAME cannot exceed 255 (Mbed TLS MBEDTLS_SSL_MAX_HOST_NAME_LEN)"
+#endif
+#if IOTLS_SESSION_MAX < 128 || IOTLS_SESSION_MAX > 65535
+#error "IOTLS_SESSION_MAX must be 128 to 65535 bytes"
 #endif
 #if IOTLS_EV_FIRST_BYTES < 8
 #error "IOTLS_EV_FIRST_BYTES must be at least 8 to tell TLS from other protocols"

@@ -46,6 +46,7 @@
 #include "iotls/config.h"
 #include "iotls/error.h"
 #include "iotls/port.h"
+#include "iotls/tlsopt.h"
 #include "iotls/trust.h"
 
 #ifdef __cplusplus
@@ -103,6 +104,12 @@ typedef struct iotls_conf {
                                   iotls_conf_set_bundle(); NULL: none */
     size_t bundle_len;
     const void *bundle_ops;    /* private: set by iotls_conf_set_bundle() */
+    const uint8_t *session;    /* blob offered for resumption (session.h,
+                                  iotls_conf_set_session()); NULL: none */
+    size_t session_len;
+    uint8_t session_cache_off; /* 1: no in-process session cache (session.h) */
+    iotls_tlsopt opt;          /* key log, pins, PSK, max_fragment_length:
+                                  set through tlsopt.h */
 } iotls_conf;
 
 /* Timings of the last connect, in ms since iotls_conn_connect() began. */

@@ -98,11 +98,17 @@ typedef enum iotls_cause {
     IOTLS_CAUSE_UNKNOWN = 32,
     /* Added with the certificate policy (src/trust/policy.c). */
     IOTLS_CAUSE_NAME_CONSTRAINTS = 33, /* a name outside what a CA may issue for */
-    IOTLS_CAUSE_CERT_PROFILE = 34      /* an RFC 5280 / CA/B rule the policy enforces */
+    IOTLS_CAUSE_CERT_PROFILE = 34,     /* an RFC 5280 / CA/B rule the policy enforces */
+    /* Added with the device TLS options (tlsopt.h). */
+    IOTLS_CAUSE_PIN_MISMATCH = 35,     /* the server's key is not a pinned one */
+    IOTLS_CAUSE_ALPN_MISMATCH = 36,    /* no protocol of our ALPN list (alert 120) */
+    IOTLS_CAUSE_PSK_MISMATCH = 37,     /* the server does not hold our PSK (identity) */
+    /* Added with CRLs (iotls_trust_add_crl, src/trust/crl.c). */
+    IOTLS_CAUSE_CERT_REVOKED = 38      /* on its issuer's CRL, or that CRL unusable */
 } iotls_cause;
 
 /* One past the highest cause number; grows when a cause is added. */
-#define IOTLS_CAUSE_END 35
+#define IOTLS_CAUSE_END 39
 
 /* How far the evidence goes. Stable numbers. */
 typedef enum iotls_certainty {

@@ -53,6 +53,7 @@ typedef enum iotls_err {
     IOTLS_ERR_CRED_MISMATCH = -12,   /* client key does not belong to its certificate */
     IOTLS_ERR_CRED_PASSWORD = -13,   /* client key: wrong or missing password */
     IOTLS_ERR_BUNDLE = -14,          /* device root bundle malformed (bundle.h) */
+    IOTLS_ERR_CRL = -15,             /* a CRL could not be read (iotls_trust_add_crl) */
 
     /* dns */
     IOTLS_ERR_DNS = -10,             /* name does not resolve */
@@ -77,6 +78,8 @@ typedef enum iotls_err {
     IOTLS_ERR_VERIFY = -40,          /* chain or name rejected; see verify_flags */
     IOTLS_ERR_CHAIN_INPUT = -41,     /* iotls_verify_chain(): no certificate could be
                                         read from the chain given; see mbedtls_code */
+    IOTLS_ERR_PIN_MISMATCH = -42,    /* the chain verified, but the server's key is
+                                        not one of the pins (tlsopt.h); see detail */
 
     /* read */
     IOTLS_ERR_READ_TIMEOUT = -50,

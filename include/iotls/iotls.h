@@ -16,6 +16,7 @@
 #include "iotls/probe.h"
 #include "iotls/verify.h"
 #include "iotls/bundle.h"
+#include "iotls/session.h"
 
 #define IOTLS_VERSION_STRING "0.1.0"
 

@@ -55,7 +55,8 @@ int64_t iotls_port_wall_time(void);
  */
 int iotls_port_entropy(void *data, unsigned char *output, size_t len, size_t *olen);
 
-/* ---- allocation (iotls's own; Mbed TLS's is set by the port's init) ---- */
+/* ---- allocation (iotls's, and Mbed TLS's where the port's Mbed TLS
+ *      configuration binds MBEDTLS_PLATFORM_CALLOC_MACRO to it: both ports) ---- */
 
 void *iotls_port_calloc(size_t n, size_t size);
 void iotls_port_free(void *p);

@@ -54,6 +54,8 @@ typedef struct iotls_trust {
     uint32_t n_issues;        /* issues kept (<= IOTLS_TRUST_MAX_ISSUES) */
     iotls_trust_issue issues[IOTLS_TRUST_MAX_ISSUES];
     char origin[160];         /* where the store came from, for reports */
+    void *crls;               /* private: CRLs (iotls_trust_add_crl), NULL if none */
+    uint32_t n_crls;          /* CRLs loaded */
 } iotls_trust;
 
 /* Cannot fail. */
@@ -96,6 +98,24 @@ int iotls_trust_set_parse_all(iotls_trust *t);
 typedef int (*iotls_trust_fetch_fn)(iotls_trust *t, void *ctx, uint32_t name_hash);
 int iotls_trust_add_fetch(iotls_trust *t, iotls_trust_fetch_fn fetch, void *ctx,
                           void (*ctx_free)(void *ctx), uint32_t names);
+
+/*
+ * Add certificate revocation lists (PEM, one or more X509 CRL blocks, or
+ * one DER CRL) to the store: from then on every verification with it
+ * (connection or iotls_verify_chain) checks each certificate of the chain
+ * against the CRLs its issuer signed. A certificate on such a list fails
+ * with MBEDTLS_X509_BADCERT_REVOKED; a CRL of that issuer whose
+ * nextUpdate has passed (MBEDTLS_X509_BADCRL_EXPIRED), that is not valid
+ * yet (..._FUTURE) or whose signature does not verify with the issuer's
+ * key, or an issuer without cRLSign (..._NOT_TRUSTED) fails the chain too:
+ * a revocation check that cannot be made is not a pass. Issuers no CRL
+ * names are not checked (as Mbed TLS does; OCSP is not implemented).
+ * Returns IOTLS_OK, IOTLS_ERR_CRL when no CRL could be read from buf (or
+ * this build has no MBEDTLS_X509_CRL_PARSE_C), IOTLS_ERR_ALLOC,
+ * IOTLS_ERR_USAGE. *mbedtls_code (may be NULL) gets Mbed TLS's reason.
+ */
+int iotls_trust_add_crl(iotls_trust *t, const unsigned char *buf, size_t len,
+                        int *mbedtls_code);
 
 /*
  * Reason text for an issue ("unsupported public key algorithm", ...), from

@@ -56,6 +56,10 @@ void iotls_port_lwip_heap_trace_dump(void)
 #endif
 static size_t limit;
 static uint32_t refused; /* never reset, unlike stats.failures */
+/* The allocation-failure test: calls counted since it was armed, and the
+ * one to refuse (0: none). Two words and a compare on the hot path. */
+static uint32_t calls, fail_at;
+static void *refused_site;
 
 static void refuse(void)
 {
@@ -68,8 +72,14 @@ uint32_t iotls_port_alloc_failures(void)
     return refused;
 }
 
-void *iotls_port_calloc(size_t n, size_t size)
+/* Not inlined: the failure test names the caller by its return address. */
+__attribute__((noinline)) void *iotls_port_calloc(size_t n, size_t size)
 {
+    if (++calls == fail_at && fail_at != 0) {
+        refused_site = __builtin_return_address(0);
+        refuse();
+        return NULL;
+    }
     if (n != 0 && size > ((size_t)-1 - sizeof(header)) / n) {
         refuse();
         return NULL;
@@ -131,4 +141,20 @@ void iotls_port_lwip_heap_reset(void)
 void iotls_port_lwip_heap_set_limit(size_t bytes)
 {
     limit = bytes;
+}
+
+void iotls_port_lwip_heap_fail_nth(uint32_t nth)
+{
+    calls = 0;
+    fail_at = nth;
+}
+
+uint32_t iotls_port_lwip_heap_calls(void)
+{
+    return calls;
+}
+
+void *iotls_port_lwip_heap_refused_site(void)
+{
+    return refused_site;
 }

@@ -65,6 +65,29 @@ int iotls_port_lwip_set_dns(const char *server, uint16_t port);
 /* Keep the stack running for ms milliseconds (e.g. to finish closes). */
 void iotls_port_lwip_run(uint32_t ms);
 
+/* Keep the stack running until no TCP connection is connecting, open or
+ * has anything in flight (each closed one is gone, in TIME_WAIT, or in
+ * FIN_WAIT_2: our FIN acknowledged, the peer's to come), at most
+ * timeout_ms. Returns 1 if so. */
+int iotls_port_lwip_settle(uint32_t timeout_ms);
+
+/* What LwIP's own memory holds, read without LWIP_STATS. */
+typedef struct iotls_lwip_usage {
+    uint16_t pcbs_active;    /* TCP PCBs connecting, open or closing */
+    uint16_t pcbs_closed;    /* of those, closed by the port: LwIP finishes them */
+    uint16_t pcbs_time_wait; /* in TIME_WAIT: LwIP reuses the oldest when the
+                                pool is empty */
+    uint16_t pcbs_max;       /* MEMP_NUM_TCP_PCB */
+    uint16_t segs;           /* TCP segments queued (MEMP_TCP_SEG) */
+    uint16_t pbufs;          /* pbufs from the pools: received frames, references */
+    uint16_t timeouts;       /* LwIP's timers (MEMP_SYS_TIMEOUT) */
+    uint16_t other;          /* elements of every other memp pool */
+    size_t heap_largest;     /* the largest block LwIP's heap (MEM_SIZE) gives now:
+                                at its start value the heap is whole again */
+} iotls_lwip_usage;
+
+void iotls_port_lwip_usage(iotls_lwip_usage *u);
+
 /* ---- heap: every allocation of iotls and Mbed TLS goes through it ---- */
 
 typedef struct iotls_heap_stats {
@@ -83,6 +106,15 @@ void iotls_port_lwip_heap_reset(void);
 /* Refuse allocations that would take the bytes in use above limit (0: no
  * limit), to test how iotls fails when memory runs out. */
 void iotls_port_lwip_heap_set_limit(size_t limit);
+/* Test hook: restarts the count of allocation calls and refuses the nth one
+ * from now (1 = the next); every other call is served. 0 refuses none. Runs
+ * curl's "torture" one failure point at a time. */
+void iotls_port_lwip_heap_fail_nth(uint32_t nth);
+/* Allocation calls (served or refused) since the last ..._fail_nth(). */
+uint32_t iotls_port_lwip_heap_calls(void);
+/* The return address of the call ..._fail_nth() refused last (NULL before
+ * any): the code that asked, to name with addr2line. */
+void *iotls_port_lwip_heap_refused_site(void);
 #ifdef IOTLS_HEAP_TRACE
 /* Debug aid: prints "PEAKBLOCK size caller" for each block alive at the
  * last peak (resolve the callers with arm-none-eabi-addr2line). */

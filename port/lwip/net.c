@@ -9,6 +9,7 @@
 #include "lwip/dns.h"
 #include "lwip/ip_addr.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 
@@ -48,6 +49,22 @@ static int elapsed(const void *arg)
 void iotls_port_lwip_run(uint32_t ms)
 {
     wait_until(elapsed, NULL, ms);
+}
+
+/* Nothing connecting, open or in flight: every PCB left is one whose FIN
+ * was acknowledged, waiting for the peer's (FIN_WAIT_2). */
+static int at_rest(const void *arg)
+{
+    (void)arg;
+    for (const struct tcp_pcb *p = tcp_active_pcbs; p != NULL; p = p->next)
+        if (p->state != FIN_WAIT_2)
+            return 0;
+    return 1;
+}
+
+int iotls_port_lwip_settle(uint32_t timeout_ms)
+{
+    return wait_until(at_rest, NULL, timeout_ms);
 }
 
 /* ---- LwIP callbacks ---- */
@@ -94,6 +111,30 @@ static void detach(struct tcp_pcb *pcb)
 
 /* ---- connect ---- */
 
+/* A PCB is free, or tcp_new() can take one LwIP reclaims itself. */
+static int pcb_reusable(const void *arg)
+{
+    (void)arg;
+    int n = 0;
+    if (tcp_tw_pcbs != NULL)
+        return 1;
+    for (const struct tcp_pcb *p = tcp_active_pcbs; p != NULL; p = p->next, n++)
+        if (p->state == LAST_ACK || p->state == CLOSING)
+            return 1;
+    return n < MEMP_NUM_TCP_PCB;
+}
+
+/* Makes every connection this port has closed (detached: no socket of ours
+ * refers to it) the lowest priority, so that tcp_new() aborts the oldest
+ * of them (LwIP's tcp_kill_prio: a RST to its peer) when no PCB is free.
+ * Our close_notify and FIN went out before. */
+static void reclaim_closed(void)
+{
+    for (struct tcp_pcb *p = tcp_active_pcbs; p != NULL; p = p->next)
+        if (p->callback_arg == NULL)
+            tcp_setprio(p, TCP_PRIO_MIN);
+}
+
 static int connect_done(const void *arg)
 {
     const iotls_port_sock *s = arg;
@@ -116,9 +157,18 @@ int iotls_port_connect(iotls_port_sock **sock, const iotls_addr *addr, uint16_t 
     if (s->pcb == NULL) {
         /* Every PCB may belong to connections still closing, whose last
          * segments wait unread in the controller (nothing drives the stack
-         * between connections). Process them, which moves those PCBs on to
-         * TIME_WAIT where LwIP reuses them, and try once more. */
-        iotls_port_lwip_run(timeout_ms < 200 ? timeout_ms : 200);
+         * between connections). Process them until one reaches a state
+         * LwIP reuses (TIME_WAIT, LAST_ACK, CLOSING), 200 ms at most, and
+         * try once more. */
+        wait_until(pcb_reusable, NULL, timeout_ms < 200 ? timeout_ms : 200);
+        s->pcb = tcp_new();
+    }
+    if (s->pcb == NULL) {
+        /* Still none: a server that never closes its side keeps each of our
+         * closed connections in FIN_WAIT_2 (LwIP frees those only after
+         * TCP_FIN_WAIT_TIMEOUT of the stack running), and LwIP reclaims
+         * PCBs in TIME_WAIT, LAST_ACK or CLOSING, not these. */
+        reclaim_closed();
         s->pcb = tcp_new();
     }
     if (s->pcb == NULL) {

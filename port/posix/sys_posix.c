@@ -1,8 +1,7 @@
 /*
- * POSIX port: clock, wall time, entropy and allocation.
+ * POSIX port: clock, wall time and entropy (the allocator: alloc_posix.c).
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <time.h>
 #include <sys/random.h>
 
@@ -49,25 +48,4 @@ int iotls_port_entropy(void *data, unsigned char *output, size_t len, size_t *ol
     }
     *olen = got;
     return got == len ? 0 : MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
-}
-
-/* Debian's Mbed TLS calls calloc() itself: only iotls's refusals count. */
-static uint32_t refused;
-
-void *iotls_port_calloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (p == NULL && n != 0 && size != 0)
-        refused++;
-    return p;
-}
-
-uint32_t iotls_port_alloc_failures(void)
-{
-    return refused;
-}
-
-void iotls_port_free(void *p)
-{
-    free(p);
 }

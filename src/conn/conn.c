@@ -15,6 +15,8 @@
 #include "psa/crypto.h"
 
 #include "conn/engine.h"
+#include "conn/session_int.h"
+#include "conn/tlsopt_int.h"
 
 /* Certificates: no SHA-1 or MD5 signatures, RSA keys of 2048 bits or more,
  * EC keys on the NIST curves only. */
@@ -120,6 +122,7 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
     mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
         sc, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
+    iotls_session_conf_apply(sc); /* tickets; TLS 1.3 resumes with psk_dhe_ke only */
     if (conf->trust != NULL)
         iotls_trust_conf_apply(conf->trust, sc);
     iotls_bundle_conf_apply(conf, sc); /* device root bundle (bundle.c) */
@@ -133,6 +136,8 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
         return iotls_fail(c, ret == -1 ? IOTLS_ERR_USAGE : IOTLS_ERR_CONFIG, IOTLS_STAGE_SETUP,
                           ret == -1 ? 0 : ret, 0);
     }
+    if (iotls_tlsopt_conf_apply(c, sc) != IOTLS_OK) /* PSK, max_fragment_length */
+        return c->err.code;
     iotls_debug_install(c);
     ret = mbedtls_ssl_setup(&g->ssl, sc);
     if (ret != 0) {
@@ -142,6 +147,7 @@ static int setup_tls(iotls_conn *c, const iotls_conf *conf)
         return iotls_fail(c, code, IOTLS_STAGE_SETUP, ret, 0);
     }
     mbedtls_ssl_set_bio(&g->ssl, c, iotls_bio_send, NULL, iotls_bio_recv_timeout);
+    iotls_tlsopt_ssl_apply(c); /* key log */
     return IOTLS_OK;
 }
 
@@ -334,6 +340,8 @@ static int handshake(iotls_conn *c)
         }
     }
     c->timings.handshake_ms = since_t0(c);
+    if ((ret = iotls_tlsopt_check(c, IOTLS_STAGE_HANDSHAKE)) != IOTLS_OK) /* pins, record size */
+        return ret;
     if (c->err.wire.sh_version == 0x0304 && c->err.wire.cert_request_seen &&
         (ret = iotls_tls13_settle(c)) != IOTLS_OK)
         return ret;
@@ -370,7 +378,8 @@ int iotls_conn_connect(iotls_conn *c, const char *host, uint16_t port)
     memcpy(c->err.host, host, hl);
     c->err.host[hl] = '\0';
 
-    if ((c->conf->trust == NULL || c->conf->trust->loaded == 0) && c->conf->bundle == NULL) {
+    if ((c->conf->trust == NULL || c->conf->trust->loaded == 0) && c->conf->bundle == NULL &&
+        !iotls_tlsopt_psk_only(c->conf)) {
         if (c->conf->trust != NULL)
             iotls_strlcpy(c->err.detail, c->conf->trust->origin, sizeof c->err.detail);
         return iotls_fail(c, IOTLS_ERR_TRUST_EMPTY, IOTLS_STAGE_SETUP, 0, 0);
@@ -382,11 +391,20 @@ int iotls_conn_connect(iotls_conn *c, const char *host, uint16_t port)
     }
     if ((rc = set_names(c)) != IOTLS_OK)
         return rc;
+    iotls_session_offer(c); /* a kept session for this host, port and SNI */
     if ((rc = find_addrs(c, addrs, &n)) != IOTLS_OK)
         return rc;
     if ((rc = dial(c, addrs, n)) != IOTLS_OK)
         return rc;
     rc = handshake(c);
+    if (rc != IOTLS_OK && iotls_session_refused(c)) {
+        /* Whatever the server disliked, a full handshake is what it gets
+         * without an offer: once more, as a first connection. */
+        IOTLS_PRIV(c)->session_retried = 1;
+        if ((rc = iotls_conn_retry_reset(c)) != IOTLS_OK || (rc = dial(c, addrs, n)) != IOTLS_OK)
+            return rc;
+        rc = handshake(c);
+    }
     if (rc != IOTLS_OK && iotls_pss_refused(c)) {
         if ((rc = iotls_pss_reset(c)) != IOTLS_OK || (rc = dial(c, addrs, n)) != IOTLS_OK)
             return rc;
@@ -394,6 +412,7 @@ int iotls_conn_connect(iotls_conn *c, const char *host, uint16_t port)
     }
     if (rc != IOTLS_OK)
         return rc;
+    iotls_session_handshake_done(c);
     c->state = CONN_OPEN;
     return IOTLS_OK;
 }
@@ -433,16 +452,21 @@ int iotls_conn_read(iotls_conn *c, unsigned char *buf, size_t len)
         if (ret > 0) {
             if (c->timings.first_byte_ms == 0)
                 c->timings.first_byte_ms = since_t0(c);
+            if ((rc = iotls_tlsopt_check(c, IOTLS_STAGE_READ)) != IOTLS_OK)
+                return rc;
             return ret;
         }
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
             c->state = CONN_PEER_CLOSED;
             return 0;
         }
-        /* A TLS 1.3 NewSessionTicket is no data and no error. */
+        /* A TLS 1.3 NewSessionTicket is no data and no error: kept for
+         * resumption (session.c). */
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET &&
-            tickets++ < IOTLS_MAX_TICKETS_SKIPPED)
+            tickets++ < IOTLS_MAX_TICKETS_SKIPPED) {
+            iotls_session_ticket(c);
             ret = MBEDTLS_ERR_SSL_WANT_READ; /* no data yet; the deadline still holds */
+        }
         if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
             return iotls_classify(c, IOTLS_STAGE_READ, ret);
         if (c->deadline_ms != 0 && iotls_port_now_ms() >= c->deadline_ms) {
@@ -473,8 +497,10 @@ int iotls_conn_write(iotls_conn *c, const unsigned char *buf, size_t len)
             continue;
         }
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET &&
-            tickets++ < IOTLS_MAX_TICKETS_SKIPPED)
+            tickets++ < IOTLS_MAX_TICKETS_SKIPPED) {
+            iotls_session_ticket(c);
             ret = MBEDTLS_ERR_SSL_WANT_READ; /* no data yet; the deadline still holds */
+        }
         if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
             return iotls_classify(c, IOTLS_STAGE_WRITE, ret);
         if (c->deadline_ms != 0 && iotls_port_now_ms() >= c->deadline_ms) {
@@ -522,6 +548,7 @@ void iotls_conn_free(iotls_conn *c)
     iotls_port_close(c->sock);
     c->sock = NULL;
     if (c->priv != NULL) {
+        iotls_session_conn_free(c);
         iotls_tap_delete(IOTLS_PRIV(c)->tap);
         if (IOTLS_PRIV(c)->failed_chain != NULL) {
             mbedtls_x509_crt_free(IOTLS_PRIV(c)->failed_chain);

@@ -133,6 +133,10 @@ int iotls_tls13_settle(iotls_conn *c);
 int iotls_pss_refused(const iotls_conn *c);
 /* Back to a ready connection offering TLS 1.2 only (socket closed). */
 int iotls_pss_reset(iotls_conn *c);
+/* Back to a ready connection (socket closed, Mbed TLS session reset,
+ * evidence cleared but the names decided before dialing), for one more
+ * attempt: the RSA-PSS workaround's and a refused resumption's. */
+int iotls_conn_retry_reset(iotls_conn *c);
 
 /* The PSA crypto core, once per process (TLS 1.3 runs on it). Returns 0
  * or the PSA status. */

@@ -103,6 +103,45 @@ int iotls_verify_flags_names(uint32_t flags, char *buf, size_t len)
     return done(&o);
 }
 
+/* What Mbed TLS refused, for IOTLS_ERR_HANDSHAKE: the codes that damaged or
+ * hostile bytes from the server produce (tests/faults/faults.py flips every
+ * byte of a server's flight), by code, then by module. */
+static const char *refusal(int mbedtls_code)
+{
+    static const struct {
+        int code;
+        const char *text;
+    } codes[] = {
+        {-0x7180, "a record from the server failed its integrity check (bad MAC): altered on "
+                  "the way, or keys that differ"},
+        {-0x7200, "the server sent a malformed record (header type, version or length)"},
+        {-0x7300, "a message from the server does not decode"},
+        {-0x7700, "the server sent a message out of order or of an unexpected type"},
+        {-0x6600, "a message from the server has a value not allowed there"},
+        {-0x7A00, "the server's Certificate message is malformed"},
+        {-0x6E00, "Mbed TLS refused the handshake (handshake_failure: nothing in common, or "
+                  "a Finished that does not match the messages exchanged)"},
+        {-0x4E00, "the server's signature did not verify"},
+        {-0x4380, "the server's signature did not verify"},
+    };
+    int hi;
+    size_t i;
+
+    if (mbedtls_code >= 0 || mbedtls_code < -0xFFFF) /* not a code (any int may come) */
+        return "Mbed TLS refused the handshake";
+    hi = -(-mbedtls_code & ~0x7f); /* without a low-level (ASN.1) part */
+    for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (codes[i].code == mbedtls_code || codes[i].code == hi)
+            return codes[i].text;
+    if (mbedtls_code <= -0x2000 && mbedtls_code >= -0x2FFF)
+        return "the server's certificate does not parse";
+    if (mbedtls_code <= -0x3880 && mbedtls_code >= -0x3FFF)
+        return "the server's key or signature is malformed";
+    if (mbedtls_code <= -0x4080 && mbedtls_code >= -0x4FFF)
+        return "the server's key or signature is invalid";
+    return "Mbed TLS refused the handshake";
+}
+
 /* "after its Certificate": the last handshake message the server sent. */
 static const char *hs_msg_name(int type)
 {
@@ -286,6 +325,9 @@ int iotls_error_format(const iotls_error *e, char *buf, size_t len)
     case IOTLS_ERR_CHAIN_INPUT:
         put(&o, "no certificate could be read from the chain to verify");
         break;
+    case IOTLS_ERR_PIN_MISMATCH:
+        put(&o, "the server's public key matches none of the pinned keys");
+        break;
     case IOTLS_ERR_TRUST_EMPTY:
         put(&o, "the trust store holds no usable CA certificate");
         break;
@@ -294,6 +336,9 @@ int iotls_error_format(const iotls_error *e, char *buf, size_t len)
         break;
     case IOTLS_ERR_BUNDLE:
         put(&o, "the root bundle is malformed or corrupt");
+        break;
+    case IOTLS_ERR_CRL:
+        put(&o, "the certificate revocation list could not be read");
         break;
     case IOTLS_ERR_HOSTNAME:
         put(&o, "\"%s\" is not a usable host name", e->host);
@@ -312,6 +357,9 @@ int iotls_error_format(const iotls_error *e, char *buf, size_t len)
         break;
     case IOTLS_ERR_CRED_MISMATCH:
         put(&o, "the client key does not belong to the client certificate");
+        break;
+    case IOTLS_ERR_HANDSHAKE:
+        put(&o, "%s", refusal(e->mbedtls_code));
         break;
     case IOTLS_ERR_ALLOC:
         put(&o, "out of memory");

@@ -1,6 +1,8 @@
 /*
  * A workaround for Mbed TLS 3.6.6: one more connection, TLS 1.2 only, when
- * a TLS 1.2 server signed with RSA-PSS (see below).
+ * a TLS 1.2 server signed with RSA-PSS (see below); and the reset to a
+ * ready connection that any such second attempt starts from (a refused
+ * resumption's too, session.c).
  */
 #include <string.h>
 
@@ -32,9 +34,20 @@ int iotls_pss_refused(const iotls_conn *c)
            (conf->min_version == 0 || conf->min_version == IOTLS_TLS_1_2);
 }
 
-/* Back to CONN_READY with TLS 1.2 only; the error keeps what was decided
- * before dialing (host, SNI, name checked). */
+/* Back to CONN_READY with TLS 1.2 only. */
 int iotls_pss_reset(iotls_conn *c)
+{
+    int rc;
+
+    mbedtls_ssl_conf_max_tls_version(&c->eng->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+    rc = iotls_conn_retry_reset(c);
+    c->err.wire.tls12_pss_retry = 1;
+    return rc;
+}
+
+/* Back to CONN_READY; the error keeps what was decided before dialing
+ * (host, SNI, name checked). */
+int iotls_conn_retry_reset(iotls_conn *c)
 {
     iotls_error *e = &c->err;
     iotls_conn_priv *pv = IOTLS_PRIV(c);
@@ -45,7 +58,6 @@ int iotls_pss_reset(iotls_conn *c)
 
     iotls_port_close(c->sock);
     c->sock = NULL;
-    mbedtls_ssl_conf_max_tls_version(&c->eng->conf, MBEDTLS_SSL_VERSION_TLS1_2);
     ret = mbedtls_ssl_session_reset(&c->eng->ssl);
     memcpy(host, e->host, sizeof host);
     memcpy(sni, e->sni, sizeof sni);
@@ -57,7 +69,6 @@ int iotls_pss_reset(iotls_conn *c)
     e->port = port;
     e->is_ip = is_ip;
     e->sni_sent = sni_sent;
-    e->wire.tls12_pss_retry = 1;
     iotls_tap_reset(pv->tap);
     if (pv->failed_chain != NULL) {
         mbedtls_x509_crt_free(pv->failed_chain);

@@ -9,6 +9,7 @@
 #include "mbedtls/ssl.h"
 
 #include "conn/engine.h"
+#include "conn/session_int.h"
 
 /* TLS 1.3 acknowledges our SNI with an empty server_name extension in
  * EncryptedExtensions (RFC 6066 section 3, RFC 8446 4.3.1). */
@@ -127,8 +128,10 @@ int iotls_tls13_settle(iotls_conn *c)
     c->deadline_ms = end;
     for (i = 0; i < IOTLS_MAX_TICKETS_SKIPPED; i++) {
         ret = mbedtls_ssl_read(ssl, &none, 0);
-        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            iotls_session_ticket(c); /* kept for resumption (session.c) */
             return IOTLS_OK; /* the server took our Finished */
+        }
         if (ret == 0 && c->last_port_rc != IOTLS_PORT_EOF)
             return IOTLS_OK; /* application data came: accepted */
         if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {

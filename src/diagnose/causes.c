@@ -43,6 +43,10 @@ static const char *const cause_names[IOTLS_CAUSE_END] = {
     "unknown",
     "name_constraints",
     "cert_profile",
+    "pin_mismatch",
+    "alpn_mismatch",
+    "psk_mismatch",
+    "cert_revoked",
 };
 
 const char *iotls_cause_name(iotls_cause cause)

@@ -160,7 +160,8 @@ static int diagnose(const iotls_error *e, const iotls_diag_input *in, int offlin
         x.host_is_ip = e->is_ip || (x.host[0] != '\0' && (colon || dots));
     }
 
-    if (!iotls_diag_setup(&x) && !iotls_diag_cert(&x) && !iotls_diag_handshake(&x) &&
+    if (!iotls_diag_setup(&x) && !iotls_diag_tlsopt(&x) && !iotls_diag_cert(&x) &&
+        !iotls_diag_handshake(&x) &&
         !iotls_diag_network(&x)) {
         iotls_diag_summary(&x, "%s failed with %s; no known cause fits the evidence",
                            iotls_stage_name(e->stage), iotls_err_name(e->code));

@@ -282,6 +282,13 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
         FIX(fix_server, "nothing: the server is fine");
         break;
     case IOTLS_CAUSE_CA_LOAD_ERROR:
+        if (x->e->code == IOTLS_ERR_CRL) {
+            FIX(fix_tool, "--crlfile FILE with a CRL in PEM (BEGIN X509 CRL) or DER");
+            FIX(fix_device, "mbedtls_x509_crl_parse(&crl, pem, strlen(pem) + 1); (a PEM buffer "
+                            "must include its NUL) and check its return value");
+            FIX(fix_server, "nothing: the server is fine");
+            break;
+        }
         FIX(fix_tool, "--cacert FILE with PEM or DER CA certificates that parse");
         FIX(fix_device, "mbedtls_x509_crt_parse(&cacert, pem, strlen(pem) + 1); (a PEM buffer "
                         "must include its NUL) and check its return value: > 0 counts skipped "
@@ -297,6 +304,14 @@ void iotls_diag_fill_fix(iotls_diag_ctx *x, iotls_cause c)
                         "reissue the CA with it permitted (openssl: nameConstraints=permitted;"
                         "DNS:.example.com, non-critical: Mbed TLS cannot parse a critical one "
                         "in a handshake)");
+        break;
+    case IOTLS_CAUSE_CERT_REVOKED:
+        FIX(fix_tool, "none for a revoked certificate; for a CRL out of date, --crlfile with "
+                      "the issuer's current CRL");
+        FIX(fix_device, "none safe: a revoked key may be in other hands; refresh the CRL "
+                        "(mbedtls_x509_crl_parse) before its nextUpdate");
+        FIX(fix_server, "serve a newly issued certificate with a new key (the CA revoked the "
+                        "old one)");
         break;
     case IOTLS_CAUSE_CERT_PROFILE:
         FIX(fix_tool, "none: the certificate must be reissued; `iotls verify CHAIN --host %s -v` "

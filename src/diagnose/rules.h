@@ -13,12 +13,17 @@ int iotls_diag_setup(iotls_diag_ctx *x);     /* memory, entropy, trust store */
 int iotls_diag_network(iotls_diag_ctx *x);   /* dns, connect, read, write */
 int iotls_diag_handshake(iotls_diag_ctx *x); /* what the server answered */
 int iotls_diag_cert(iotls_diag_ctx *x);      /* verify flags and the chain */
+int iotls_diag_tlsopt(iotls_diag_ctx *x);    /* pins, ALPN, PSK (rules_tlsopt.c) */
 
 /* Within iotls_diag_cert(), after Mbed TLS's own flags: what iotls's
  * certificate policy rejected (rules_policy.c); leaf heads the chain as
  * sent (or given), NULL when unknown. */
 struct mbedtls_x509_crt;
 int iotls_diag_policy(iotls_diag_ctx *x, const struct mbedtls_x509_crt *leaf);
+
+/* Within iotls_diag_cert(): a certificate on its issuer's CRL, or a CRL
+ * that cannot vouch for it (rules_revoked.c). */
+int iotls_diag_revoked(iotls_diag_ctx *x, const struct mbedtls_x509_crt *leaf);
 
 /* Within the handshake family, a client certificate the server rejected:
  * what the certificate iotls holds shows (rules_client.c); 1 concluded, 2

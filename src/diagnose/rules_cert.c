@@ -1098,6 +1098,9 @@ static void other_flags(iotls_diag_ctx *x)
         iotls_diag_add_note(x, "the certificate's key usage also does not allow TLS server use");
     if ((f & IOTLS_BADCERT_NAME_CONSTRAINTS) && c != IOTLS_CAUSE_NAME_CONSTRAINTS)
         iotls_diag_add_note(x, "a CA's name constraints also reject a name in the chain");
+    if ((f & MBEDTLS_X509_BADCERT_REVOKED) && c != IOTLS_CAUSE_CERT_REVOKED)
+        iotls_diag_add_note(x, "a certificate in the chain is also revoked (on its issuer's "
+                               "CRL)");
     if ((f & (MBEDTLS_X509_BADCERT_OTHER | IOTLS_BADCERT_LEAF_IS_CA)) &&
         c != IOTLS_CAUSE_CERT_PROFILE)
         iotls_diag_add_note(x, "a certificate also breaks a rule of iotls's certificate policy");
@@ -1114,7 +1117,7 @@ int iotls_diag_cert(iotls_diag_ctx *x)
     if (leaf != NULL && leaf->raw.len == 0)
         leaf = NULL;
     done = clock_rule(x) || name_rule(x, leaf) || trust_rule(x, leaf) || dates_rule(x, leaf) ||
-           algo_rule(x, leaf) || iotls_diag_policy(x, leaf);
+           algo_rule(x, leaf) || iotls_diag_revoked(x, leaf) || iotls_diag_policy(x, leaf);
     if (done)
         other_flags(x);
     return done;

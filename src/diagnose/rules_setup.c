@@ -114,9 +114,25 @@ static int ca_load_error(iotls_diag_ctx *x)
     return 1;
 }
 
+/* A CRL file (--crlfile, iotls_trust_add_crl) that could not be used: part
+ * of what the verification trusts, refused before any connection. */
+static int crl_load_error(iotls_diag_ctx *x)
+{
+    const iotls_error *e = x->e;
+    if (e->code != IOTLS_ERR_CRL)
+        return 0;
+    iotls_diag_add_evidence(x, "error crl_invalid%s%s", e->detail[0] ? ": " : "", e->detail);
+    if (e->sys_errno != 0)
+        iotls_diag_add_evidence(x, "system error %d", e->sys_errno);
+    iotls_diag_summary(x, "the CRL given could not be read, so revocation cannot be checked "
+                          "and nothing was attempted");
+    iotls_diag_conclude(x, IOTLS_CAUSE_CA_LOAD_ERROR, IOTLS_DIAG_CERTAIN);
+    return 1;
+}
+
 int iotls_diag_setup(iotls_diag_ctx *x)
 {
-    return out_of_memory(x) || entropy_failure(x) || ca_load_error(x);
+    return out_of_memory(x) || entropy_failure(x) || ca_load_error(x) || crl_load_error(x);
 }
 
 /* ---- network ---- */
@@ -196,10 +212,17 @@ int iotls_diag_network(iotls_diag_ctx *x)
         iotls_diag_conclude(x, IOTLS_CAUSE_TRUNCATED, IOTLS_DIAG_CERTAIN);
         return 1;
     case IOTLS_ERR_RESET:
+        /* The handshake family (run before) took the resets it can
+         * explain (after the hello, a refused client certificate); a reset
+         * in the middle of the server's flight is the reset itself. */
         if (e->stage == IOTLS_STAGE_HANDSHAKE)
-            return 0; /* the handshake family reads what came before */
-        iotls_diag_summary(x, "%s:%u reset the connection (TCP RST) after %u ms", x->host,
-                           (unsigned)e->port, (unsigned)e->elapsed_ms);
+            iotls_diag_summary(x, "%s:%u reset the connection (TCP RST) during the handshake, "
+                                  "after %u ms and %u bytes from the server", x->host,
+                               (unsigned)e->port, (unsigned)e->elapsed_ms,
+                               (unsigned)e->wire.bytes_received);
+        else
+            iotls_diag_summary(x, "%s:%u reset the connection (TCP RST) after %u ms", x->host,
+                               (unsigned)e->port, (unsigned)e->elapsed_ms);
         return simple(x, IOTLS_CAUSE_CONNECTION_RESET);
     case IOTLS_ERR_PEER_CLOSED:
         iotls_diag_summary(x, "%s:%u closed the connection during the handshake (after %u ms)",

@@ -28,6 +28,7 @@
 #include "conn/engine.h"
 #include "diagnose/rules.h"
 #include "iotls/verify.h"
+#include "trust/crl.h"
 #include "trust/policy.h"
 
 /* Bound on the certificates read from one buffer: a server's chain is a
@@ -169,6 +170,8 @@ typedef struct verify_state {
     int64_t at;              /* validation time; -1: leave Mbed TLS's dates */
     int seen;                /* calls so far */
     const mbedtls_x509_crt *top;
+    const mbedtls_x509_crt *parent; /* the previous call's: the next one's issuer */
+    const iotls_trust *trust;       /* its CRLs */
     uint32_t flags_seen;
     iotls_verify_anchor anchor;
     int anchored;
@@ -188,6 +191,9 @@ static int offline_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags
             *flags |= MBEDTLS_X509_BADCERT_FUTURE;
     }
     iotls_policy_check(&st->policy, crt, depth, flags);
+    if (crt != st->top)
+        *flags |= iotls_crl_check(st->trust, crt, st->parent, st->at);
+    st->parent = crt;
     st->flags_seen |= *flags;
     if (depth == 0 && st->flags_seen == 0 && st->top != NULL) {
         if (mbedtls_x509_dn_gets(st->anchor.subject, sizeof st->anchor.subject,
@@ -286,6 +292,7 @@ int iotls_verify_chain_params(const unsigned char *chain, size_t len, iotls_trus
     iotls_policy_init(&st->policy, is_ip ? NULL : params->host, is_ip ? &ip : NULL,
                       params->host != NULL);
     st->at = e->wall_time;
+    st->trust = trust;
     st->policy.max_intermediates = params->max_intermediates;
 
     ret = iotls_trust_verify_chain(trust, &crt, &iotls_cert_profile, offline_cb, st, &flags);

@@ -48,6 +48,7 @@
 
 #include "conn/engine.h"
 #include "trust/b64.h"
+#include "trust/crl.h"
 #include "trust/policy.h"
 #include "trust/store.h"
 
@@ -74,6 +75,7 @@ void iotls_trust_free(iotls_trust *t)
     if (t == NULL)
         return;
     store_free(t);
+    iotls_trust_crl_free(t);
     iotls_trust_init(t);
 }
 

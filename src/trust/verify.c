@@ -25,6 +25,7 @@
 #include "mbedtls/x509_crt.h"
 
 #include "conn/engine.h"
+#include "trust/crl.h"
 
 /* Copies the chain as the server sent it (crt at depth 0 heads it), with
  * the policy's parser: a CA with critical name constraints that reached
@@ -87,6 +88,11 @@ int iotls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
     if (depth == 0 && pol->check_name)
         *flags &= ~MBEDTLS_X509_BADCERT_CN_MISMATCH;
     iotls_policy_check(pol, crt, depth, flags);
+    /* Revocation (crl.c): against the CRLs the certificate above signed. */
+    if (crt != pv->verify_top)
+        *flags |= iotls_crl_check(c->conf != NULL ? c->conf->trust : NULL, crt,
+                                  pv->verify_parent, iotls_port_wall_time());
+    pv->verify_parent = crt;
     pv->flags_seen |= *flags;
     if (depth != 0)
         return 0;

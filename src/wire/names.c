@@ -37,6 +37,7 @@ const char *iotls_err_name(int code)
     case IOTLS_ERR_CRED_MISMATCH: return "cred_mismatch";
     case IOTLS_ERR_CRED_PASSWORD: return "cred_password";
     case IOTLS_ERR_BUNDLE: return "bundle_invalid";
+    case IOTLS_ERR_CRL: return "crl_invalid";
     case IOTLS_ERR_DNS: return "dns";
     case IOTLS_ERR_DNS_TIMEOUT: return "dns_timeout";
     case IOTLS_ERR_CONNECT_REFUSED: return "connect_refused";
@@ -52,6 +53,7 @@ const char *iotls_err_name(int code)
     case IOTLS_ERR_RECORD_TOO_LARGE: return "record_too_large";
     case IOTLS_ERR_VERIFY: return "verify";
     case IOTLS_ERR_CHAIN_INPUT: return "chain_input";
+    case IOTLS_ERR_PIN_MISMATCH: return "pin_mismatch";
     case IOTLS_ERR_READ_TIMEOUT: return "read_timeout";
     case IOTLS_ERR_TRUNCATED: return "truncated";
     case IOTLS_ERR_READ: return "read";
@@ -196,6 +198,16 @@ static const suite_name suites[] = {
     {0x0005, "TLS_RSA_WITH_RC4_128_SHA", "RC4-SHA"},
     {0x0004, "TLS_RSA_WITH_RC4_128_MD5", "RC4-MD5"},
     {0xc012, "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", "ECDHE-RSA-DES-CBC3-SHA"},
+    /* Broken or empty ciphers, named when a legacy server chooses one. */
+    {0xc008, "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA", "ECDHE-ECDSA-DES-CBC3-SHA"},
+    {0x0016, "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA", "DHE-RSA-DES-CBC3-SHA"},
+    {0xc011, "TLS_ECDHE_RSA_WITH_RC4_128_SHA", "ECDHE-RSA-RC4-SHA"},
+    {0xc007, "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA", "ECDHE-ECDSA-RC4-SHA"},
+    {0x0001, "TLS_RSA_WITH_NULL_MD5", "NULL-MD5"},
+    {0x0002, "TLS_RSA_WITH_NULL_SHA", "NULL-SHA"},
+    {0x003b, "TLS_RSA_WITH_NULL_SHA256", "NULL-SHA256"},
+    {0xc006, "TLS_ECDHE_ECDSA_WITH_NULL_SHA", "ECDHE-ECDSA-NULL-SHA"},
+    {0xc010, "TLS_ECDHE_RSA_WITH_NULL_SHA", "ECDHE-RSA-NULL-SHA"},
     {0x00a8, "TLS_PSK_WITH_AES_128_GCM_SHA256", "PSK-AES128-GCM-SHA256"},
     {0x00a9, "TLS_PSK_WITH_AES_256_GCM_SHA384", "PSK-AES256-GCM-SHA384"},
     {0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256", "PSK-AES128-CBC-SHA256"},

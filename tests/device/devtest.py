@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -83,6 +84,7 @@ class Server:
             [sys.executable, os.path.join(HERE, script)] + argv,
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.port = None
+        self.reader = None
         deadline = time.monotonic() + 15
         while self.port is None and time.monotonic() < deadline:
             r, _, _ = select.select([self.proc.stdout], [], [], 0.5)
@@ -95,10 +97,21 @@ class Server:
         if self.port is None:
             self.stop()
             raise RuntimeError("TLS server did not start; see %s" % self.log_path)
+        # Keep reading its lines: a pipe nobody drains fills up after some
+        # 700 connections' lines and the server blocks in print().
+        self.lines = []
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
 
     def stop(self):
         stop_process(self.proc)
-        rest = self.proc.stdout.read() if self.proc.stdout else ""
+        if self.reader is not None:
+            self.reader.join(timeout=10)
+        rest = "".join(self.lines) if self.reader is not None else self.proc.stdout.read()
         self.log.write(rest)
         self.log.close()
         with open(self.log_path) as f:

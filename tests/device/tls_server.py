@@ -19,6 +19,12 @@ def main():
     ap.add_argument("--key", required=True)
     ap.add_argument("--name", required=True, help="the only SNI served")
     ap.add_argument("--body", required=True, help="file served for GET")
+    ap.add_argument("--hold", action="store_true",
+                    help="after close_notify keep each TCP connection open (never send "
+                         "FIN) until the server is stopped, like a server that ignores the "
+                         "client's close")
+    ap.add_argument("--tls", choices=("1.2", "1.3"),
+                    help="serve this protocol version only (default: 1.2 and 1.3)")
     args = ap.parse_args()
 
     with open(args.body, "rb") as f:
@@ -26,9 +32,13 @@ def main():
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    if args.tls is not None:
+        pinned = ssl.TLSVersion.TLSv1_3 if args.tls == "1.3" else ssl.TLSVersion.TLSv1_2
+        ctx.minimum_version = ctx.maximum_version = pinned
     ctx.load_cert_chain(args.cert, args.key)
 
     last_sni = [None]  # connections are served one at a time
+    held = []          # --hold: the connections kept open
 
     def on_sni(sslobj, server_name, _ctx):
         last_sni[0] = server_name
@@ -72,12 +82,15 @@ def main():
                 tls.sendall(head.encode("ascii") + body)
             try:
                 tls.unwrap()  # close_notify: a clean end for the client
+                if args.hold:
+                    held.append(tls)  # the TCP connection: its side never closed
             except (ssl.SSLError, OSError):
                 pass
         except (ssl.SSLError, OSError) as e:
             print("connection error: %s" % e, flush=True)
         finally:
-            conn.close()
+            if not held or held[-1] is not tls:
+                tls.close()  # owns the descriptor (wrap_socket detached conn)
 
 
 if __name__ == "__main__":

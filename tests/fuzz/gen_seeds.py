@@ -7,12 +7,22 @@ Certificates come from openssl, generated here. The TLS records are real:
 a client and a server from Python's ssl module shake hands in memory
 (MemoryBIO, no sockets) and the bytes each side wrote are the seeds, for
 TLS 1.2 (with a CertificateRequest) and TLS 1.3 (and a HelloRetryRequest).
+Besides, openssl s_server on 127.0.0.1 answers a ClientHello shaped like
+iotls's: a TLS 1.3 ServerHello, ChangeCipherSpec and encrypted records, a
+HelloRetryRequest, TLS 1.3 alerts. The handshake target's seeds are the
+flights of real servers recorded by its own client (seedgen_handshake,
+named by IOTLS_SEEDGEN_HANDSHAKE).
 """
 import os
+import random
+import re
+import selectors
+import socket
 import ssl
 import subprocess
 import sys
 import tempfile
+import time
 
 
 def write(outdir, name, data):
@@ -116,6 +126,132 @@ NOT_TLS = [b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n\r\n", b"SSH-2.0-OpenS
            b"220 smtp ESMTP ready\r\n"]
 
 
+def u16(v):
+    return bytes([v >> 8, v & 0xff])
+
+
+def vec(n, body):
+    """A TLS vector: a length of n bytes, then the body."""
+    return len(body).to_bytes(n, "big") + body
+
+
+def ext(etype, body):
+    return u16(etype) + vec(2, body)
+
+
+def client_hello(rng, versions=(0x0304, 0x0303), sni="fuzz.example"):
+    """A ClientHello shaped like the one iotls sends by default (Mbed TLS
+    3.6: TLS 1.3 and 1.2, AES-GCM and ChaCha20 suites, x25519 / P-256 /
+    P-384 with an x25519 share, ECDSA then RSA signature schemes, middlebox
+    compatibility). The share is random bytes: any 32 bytes are an x25519
+    public key, and no one reads the server's answer but the fuzzer."""
+    suites = [0x1301, 0x1302, 0x1303, 0xc02b, 0xc02c, 0xcca9, 0xc02f, 0xc030, 0xcca8]
+    groups = [0x001d, 0x0017, 0x0018]
+    sigs = [0x0403, 0x0503, 0x0603, 0x0401, 0x0501, 0x0601, 0x0804, 0x0805, 0x0806]
+    exts = ext(0, vec(2, b"\x00" + vec(2, sni.encode()))) if sni else b""
+    exts += ext(10, vec(2, b"".join(u16(g) for g in groups)))
+    exts += ext(11, b"\x01\x00")
+    exts += ext(13, vec(2, b"".join(u16(a) for a in sigs)))
+    exts += ext(23, b"") + ext(22, b"")
+    exts += ext(43, vec(1, b"".join(u16(v) for v in versions)))
+    if 0x0304 in versions:
+        exts += ext(45, vec(1, b"\x01"))
+        exts += ext(51, vec(2, u16(0x001d) + vec(2, rng.randbytes(32))))
+    body = (b"\x03\x03" + rng.randbytes(32) + vec(1, rng.randbytes(32))
+            + vec(2, b"".join(u16(c) for c in suites)) + b"\x01\x00" + vec(2, exts))
+    return record(22, b"\x01" + vec(3, body), 0x0301)
+
+
+class Server:
+    """openssl s_server on 127.0.0.1, a free port chosen by the kernel; ready
+    once it prints its ACCEPT line; stopped by its PID."""
+
+    def __init__(self, openssl, d, args, cert="srv"):
+        p = lambda n: os.path.join(d, n)
+        self.proc = subprocess.Popen(
+            [openssl, "s_server", "-accept", "127.0.0.1:0", "-cert", p(cert + ".pem"),
+             "-key", p(cert + ".key")] + args,
+            # stdin stays open: at its EOF s_server stops serving
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            bufsize=0)  # unbuffered: select() sees every line still unread
+        self.port = None
+        seen = b""
+        sel = selectors.DefaultSelector()
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + 30
+        try:
+            while self.port is None:  # bounded by the deadline and by EOF
+                left = deadline - time.monotonic()
+                if left <= 0 or not sel.select(left):
+                    break
+                line = self.proc.stdout.readline()
+                if not line:
+                    break
+                seen += line
+                m = re.match(rb"ACCEPT 127\.0\.0\.1:(\d+)", line)
+                if m:
+                    self.port = int(m.group(1))
+        finally:
+            sel.close()
+        if self.port is None:
+            self.stop()
+            raise RuntimeError("openssl s_server %s did not start: %r" % (" ".join(args), seen))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=30)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def flight(openssl, d, args, hello, cert="srv"):
+    """What s_server answers to one ClientHello: we send it, half-close (the
+    server reads it, writes its whole flight, then sees EOF and closes) and
+    read to the end."""
+    with Server(openssl, d, args, cert) as srv:
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+        try:
+            s.sendall(hello)
+            s.shutdown(socket.SHUT_WR)
+            out = b""
+            while len(out) < 65536:  # bounded; the server closes long before
+                b = s.recv(16384)
+                if not b:
+                    break
+                out += b
+        finally:
+            s.close()
+    if not out:
+        raise RuntimeError("openssl s_server %s sent nothing" % " ".join(args))
+    return out
+
+
+def openssl_flights(openssl, d):
+    """TLS 1.3 answers of openssl s_server to an iotls-like ClientHello:
+    (name, client hello, server bytes)."""
+    rng = random.Random(1)
+    hello = client_hello(rng)
+    t13 = ["-tls1_3"]
+    cases = [
+        ("s13", hello, t13),                                   # SH, CCS, encrypted EE..Finished
+        ("s13_hrr", hello, t13 + ["-groups", "P-384"]),        # HelloRetryRequest, CCS
+        ("s13_alert_sni", hello, t13 + ["-servername", "other.example", "-servername_fatal",
+                                         "-cert2", os.path.join(d, "srv.pem"),
+                                         "-key2", os.path.join(d, "srv.key")]),
+        ("s13_alert_suite", hello, t13 + ["-ciphersuites", "TLS_AES_128_CCM_SHA256"]),
+        ("s13_alert_version", client_hello(rng, versions=(0x0304,)), ["-tls1_2"]),
+        ("s12", hello, ["-tls1_2"]),                           # TLS 1.2 through to ServerHelloDone
+    ]
+    return [(name, ch, flight(openssl, d, args, ch)) for name, ch, args in cases]
+
+
 def tls_seeds(openssl, outdir, target):
     with tempfile.TemporaryDirectory() as d:
         make_certs(openssl, d)
@@ -143,9 +279,12 @@ def tls_seeds(openssl, outdir, target):
             "tls13": handshake(d, ssl.TLSVersion.TLSv1_3),
             "tls13_hrr": handshake(d, ssl.TLSVersion.TLSv1_3, groups_server="secp384r1"),
         }
+        served = openssl_flights(openssl, d)
     if target == "wiretap":
         for name, flows in hs.items():
             write(outdir, name, tap_pieces(flows))
+        for name, ch, answer in served:
+            write(outdir, name, tap_pieces([(0, ch), (1, answer)]))
         write(outdir, "alert", tap_pieces([hs["tls12"][0], (1, ALERTS[0])]))
         write(outdir, "not_tls", tap_pieces([hs["tls12"][0], (1, NOT_TLS[0])]))
         write(outdir, "reset", tap_pieces(hs["tls13"][:2]) + b"\x7f" + tap_pieces(hs["tls12"][:2]))
@@ -155,10 +294,65 @@ def tls_seeds(openssl, outdir, target):
             answer = b"".join(b for dr, b in flows[:3] if dr == 1)
             write(outdir, name, b"\x05" + answer)
             write(outdir, name + "_client_hello", b"\x00" + flows[0][1])
+        for name, ch, answer in served:
+            write(outdir, name, b"\x05" + answer)
         for i, a in enumerate(ALERTS):
             write(outdir, "alert%d" % i, b"\x00" + a)
         for i, a in enumerate(NOT_TLS):
             write(outdir, "not_tls%d" % i, b"\x03" + a)
+
+
+def handshake_seeds(openssl, outdir):
+    """fuzz_handshake: the bytes real servers sent to the target's own
+    client, recorded by seedgen_handshake (which checks that replaying them
+    ends the session the same way). root.pem: the client's trust anchor."""
+    seedgen = os.environ.get("IOTLS_SEEDGEN_HANDSHAKE")
+    if not seedgen or not os.access(seedgen, os.X_OK):
+        raise RuntimeError("IOTLS_SEEDGEN_HANDSHAKE must name the seedgen_handshake binary")
+    with tempfile.TemporaryDirectory() as d:
+        p = lambda n: os.path.join(d, n)
+        make_certs(openssl, d)
+        # an RSA server certificate of the CA: TLS 1.3 signs with RSA-PSS
+        run(openssl, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", p("rsasrv.key"),
+            "-out", p("rsasrv.csr"), "-subj", "/CN=fuzz.example")
+        run(openssl, "x509", "-req", "-in", p("rsasrv.csr"), "-CA", p("ca.pem"), "-CAkey",
+            p("ca.key"), "-CAcreateserial", "-days", "30", "-out", p("rsasrv.pem"),
+            "-extfile", p("ext.cnf"))
+        with open(p("ca.pem"), "rb") as f:
+            write(outdir, "root.pem", f.read())
+        ok, fail = "connect=ok", "connect="
+        t13, t12 = ["-tls1_3"], ["-tls1_2"]
+        www = ["-www"]  # answers our GET with a page, then closes
+        cases = [
+            ("tls13", "srv", t13 + www, ok),
+            ("tls13_rsa_pss", "rsasrv", t13 + www, ok),
+            ("tls13_hrr", "srv", t13 + www + ["-groups", "P-384"], ok),
+            ("tls13_chacha", "srv", t13 + www + ["-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256"], ok),
+            ("tls13_certreq", "srv", t13 + www + ["-verify", "1"], ok),
+            ("tls13_cert_required", "srv", t13 + www + ["-Verify", "1"], fail),
+            ("tls13_untrusted", "rsa", t13 + www, "connect=verify"),
+            ("tls13_alert_sni", "srv", t13 + ["-servername", "other.example",
+                                              "-servername_fatal", "-cert2", p("srv.pem"),
+                                              "-key2", p("srv.key")], "connect=alert_received"),
+            ("tls13_alert_suite", "srv", t13 + ["-ciphersuites", "TLS_AES_128_CCM_SHA256"],
+             "connect=alert_received"),
+            ("tls12", "srv", t12 + www, ok),
+            ("tls12_rsa_certreq", "rsasrv", t12 + www + ["-verify", "1"], ok),
+            # RSA-PSS in TLS 1.2: iotls connects again offering TLS 1.2 only
+            ("tls12_pss_retry", "rsasrv", t12 + www + ["-sigalgs", "rsa_pss_rsae_sha256"], fail),
+        ]
+        for name, cert, args, expect in cases:
+            out = os.path.join(outdir, name)
+            with Server(openssl, d, args, cert) as srv:
+                r = subprocess.run([seedgen, str(srv.port), outdir, out], capture_output=True,
+                                   timeout=120)
+            said = r.stdout.decode(errors="replace").strip()
+            if r.returncode != 0 or not said.startswith(expect) or \
+                    (expect == ok and "reads=0" in said):
+                raise RuntimeError("seed %s: expected %s..., seedgen_handshake said %r (exit %d)"
+                                   " %s" % (name, expect, said, r.returncode,
+                                            r.stderr.decode(errors="replace")[-2000:]))
+            print("%s: %s" % (name, said))
 
 
 def der(tag, content):
@@ -343,6 +537,8 @@ def main():
         tls_seeds(openssl, outdir, target)
     elif target == "bundle":
         bundle_seeds(openssl, outdir)
+    elif target == "handshake":
+        handshake_seeds(openssl, outdir)
     else:
         plain_seeds(outdir, target)
 

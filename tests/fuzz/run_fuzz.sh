@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # One fuzz test (ctest fuzz.<name>): replay the regression inputs, then a
-# bounded, deterministic libFuzzer campaign from freshly made seeds.
+# libFuzzer campaign of SECONDS from seed 1 and freshly made seeds.
 #
-# usage: run_fuzz.sh BINARY NAME RUNS MAX_LEN FUZZ_SRC_DIR WORK_DIR PYTHON OPENSSL
+# usage: run_fuzz.sh BINARY NAME SECONDS MAX_LEN FUZZ_SRC_DIR WORK_DIR PYTHON OPENSSL
+#
+# scripts/fuzz sets IOTLS_FUZZ_CORPUS (a corpus kept between runs, instead
+# of a fresh one) and IOTLS_FUZZ_SEED (0: libFuzzer picks one).
 #
 # Fails (exit 1) when the binary is missing, a regression input crashes, or
 # the campaign finds a crash, leak, timeout or broken invariant; the input
@@ -10,7 +13,7 @@
 # named in the output.
 set -euo pipefail
 
-bin=$1 name=$2 runs=$3 max_len=$4 src=$5 work=$6 python=$7 openssl=$8
+bin=$1 name=$2 secs=$3 max_len=$4 src=$5 work=$6 python=$7 openssl=$8
 dir=$work/$name
 bindir=$(dirname "$bin")
 
@@ -20,20 +23,28 @@ if [ ! -x "$bin" ]; then
 fi
 mkdir -p "$dir"
 
-# Seeds: made once per build tree (openssl keys are random; reusing them
-# keeps reruns of -seed=1 identical). The diagnose seeds are iotls_error
-# bytes: made again whenever the seed maker was rebuilt (the struct may have
-# grown).
+# Seeds: made once per build tree, and again when gen_seeds.py changed
+# (openssl keys are random; reusing them keeps reruns of -seed=1
+# identical). The diagnose seeds are iotls_error bytes, the handshake seeds
+# answers to the client's exact ClientHello: made again whenever their seed
+# maker was rebuilt (the struct may have grown, the client may say
+# something else).
 stale=0
 [ -f "$dir/seeds.stamp" ] || stale=1
-if [ "$name" = diagnose ] && [ "$bindir/seedgen_diagnose" -nt "$dir/seeds.stamp" ]; then
-  stale=1
-fi
+[ "$src/gen_seeds.py" -nt "$dir/seeds.stamp" ] && stale=1
+for t in diagnose handshake; do
+  if [ "$name" = $t ] && [ "$bindir/seedgen_$t" -nt "$dir/seeds.stamp" ]; then
+    stale=1
+  fi
+done
 if [ $stale -eq 1 ]; then
   rm -rf "$dir/seeds"
   mkdir -p "$dir/seeds"
   if [ "$name" = diagnose ]; then
     "$bindir/seedgen_diagnose" "$dir/seeds"
+  elif [ "$name" = handshake ]; then
+    IOTLS_SEEDGEN_HANDSHAKE="$bindir/seedgen_handshake" \
+      "$python" "$src/gen_seeds.py" "$name" "$dir/seeds" "$openssl"
   else
     "$python" "$src/gen_seeds.py" "$name" "$dir/seeds" "$openssl"
   fi
@@ -69,23 +80,27 @@ if [ ${#regs[@]} -gt 0 ]; then
 fi
 
 # 2. The campaign: a fresh corpus each time (new inputs go there), seeds
-# read-only, one process, fixed seed: the same inputs every run. libFuzzer
-# files comparison operands by code address, so with address-space
-# randomisation two runs diverge; setarch -R turns it off for the campaign.
+# read-only, one process, fixed seed: every run tries the same inputs in the
+# same order, as many of them as the time allows. libFuzzer files comparison
+# operands by code address, so with address-space randomisation two runs
+# diverge; setarch -R turns it off for the campaign.
 norand=""
 if setarch "$(uname -m)" -R true 2>/dev/null; then
   norand="setarch $(uname -m) -R"
 else
   echo "note: setarch -R unavailable: this campaign is not exactly repeatable"
 fi
-rm -rf "$dir/corpus"
-mkdir -p "$dir/corpus"
+corpus=${IOTLS_FUZZ_CORPUS:-$dir/corpus}
+[ -n "${IOTLS_FUZZ_CORPUS:-}" ] || rm -rf "$corpus"
+mkdir -p "$corpus"
+nstart=$(find "$corpus" -type f | wc -l)
 rm -f "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*
-echo "== $name: $runs runs, max_len $max_len, $nseeds seeds"
+echo "== $name: $secs s, max_len $max_len, $nseeds seeds, corpus $corpus ($nstart inputs)"
 start=$(date +%s)
 set +e
-$norand "$bin" -seed=1 -reload=0 -runs="$runs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
-  -print_final_stats=1 -artifact_prefix="$dir/" "$dir/corpus" "$dir/seeds" \
+$norand "$bin" -seed="${IOTLS_FUZZ_SEED:-1}" -reload=0 -max_total_time="$secs" \
+  -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+  -print_final_stats=1 -artifact_prefix="$dir/" "$corpus" "$dir/seeds" \
   > "$dir/campaign.log" 2>&1
 rc=$?
 set -e

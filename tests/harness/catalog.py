@@ -25,7 +25,7 @@ SCENARIO_KEYS = {
     "output_regex",
     "files", "file_absent", "sni_seen", "request_contains", "max_seconds",
     "client_prefix", "client_netns", "variants", "server_log_regex",
-    "tls", "tls13", "tls12",
+    "tls", "tls13", "tls12", "glob_absent",
 }
 # TLS versions the harness can pin a server to, and the run-name suffix of each.
 TLS_VERSIONS = {"1.3": "tls13", "1.2": "tls12"}
@@ -39,7 +39,7 @@ OVERRIDE_KEYS = SCENARIO_KEYS - {"name", "tls", "tls13", "tls12"}
 # Python behaviours that speak TLS through the ssl module, so they can be
 # pinned to a version (servers.py --tls). The others are raw TCP.
 PYTHON_TLS_BEHAVIOURS = {"seed", "http", "truncate", "tls-silent", "cert-close",
-                         "sni-record", "bad-http"}
+                         "sni-record", "bad-http", "http-api"}
 # Server arguments that pin a version themselves: not allowed in a scenario
 # with a version dimension (the harness pins), only with tls = [].
 S_SERVER_VERSION_ARGS = {"-ssl3", "-tls1", "-tls1_1", "-tls1_2", "-tls1_3", "-no_ssl3",

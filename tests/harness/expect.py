@@ -4,6 +4,7 @@ check(...) returns a list of failures, each one line "what: expected X, got Y".
 The --json contract (docs/json.md) is checked on every run that asked for it.
 """
 
+import glob
 import json
 import os
 import re
@@ -15,7 +16,7 @@ JSON_FIELDS = (
     "ok", "command", "host", "port", "address", "stage", "error", "error_code",
     "exit_code", "message", "mbedtls_code", "mbedtls_code_hex", "alert_received",
     "alert_sent", "verify_flags", "verify_flags_names", "errno", "sent", "negotiated",
-    "peer_chain", "anchor", "trust", "timings_ms", "http", "wire",
+    "resumed", "peer_chain", "anchor", "trust", "timings_ms", "http", "wire",
     "cause", "certainty", "summary", "evidence", "fix", "candidates", "doc", "notes",
 )
 # The fields of `negotiated` when it is an object (docs/json.md).
@@ -271,6 +272,13 @@ def check(sc, res, ctx):
         if os.path.exists(path):
             fails.append("file %s: expected absent (no partial output), but it exists (%d bytes)"
                          % (path, os.path.getsize(path)))
+
+    for p in sc.get("glob_absent", []):
+        # e.g. the temporary file of -o FILE: nothing left after a failure
+        found = glob.glob(ctx["expand"](p, ctx["values"]))
+        if found:
+            fails.append("files matching %s: expected none (no partial output), found %s"
+                         % (p, ", ".join(sorted(os.path.basename(f) for f in found))))
 
     if "sni_seen" in sc:
         fails += check_sni(sc["sni_seen"], os.path.join(ctx["tmp"], "sni.jsonl"))

@@ -53,6 +53,23 @@ Writes into DIR (replaced as a whole, so a half-written PKI is never used):
   ec-unrelated                      leaf of ec-int for unrelated.test, www.unrelated.test
   ec-cn-not-san                     leaf of ec-int with CN=test.iotls.example but only
                                     DNS:www.iotls.example (the CN is never used)
+  badssl cases (tests/scenarios/badssl.toml, docs/badssl.md):
+  rsa-512, rsa-4096                 leaves of rsa-int with an RSA-512 / RSA-4096 key
+  rsa-sha384                        leaf of rsa-int signed with SHA-384
+  ec384-leaf                        leaf of ec-int with a P-384 key
+  long-int1..long-int4, long-leaf   four intermediates below ec-root (no pathlen), the
+                                    leaf of the fourth; long-chain.pem: int4..int1
+  no-cn                             leaf of ec-int whose subject has no CN (O only)
+  no-subject                        leaf of ec-int with an empty subject and a critical
+                                    SAN (RFC 5280 4.1.2.6)
+  ec-revoked                        leaf of ec-int, revoked
+  ec-int.crl, ec-int.crl.der        ec-int's CRL listing ec-revoked (PEM, DER), valid
+                                    now; ec-int-stale.crl: one whose nextUpdate passed
+  dh480.pem, dh512.pem, dh1024.pem  PKCS#3 DH parameters (gnutls-serv --dhparams): a
+                                    480/512-bit safe prime, a 1024-bit X9.42 group
+  dh-composite.pem                  a 2048-bit modulus that is the product of two primes
+  dh-small-subgroup.pem             a 2048-bit prime p whose g has a 256-bit order q
+                                    (X9.42: p-1 has other small factors)
   facts.json                        numbers scenarios compare against
 
 For each certificate NAME: NAME.pem (certificate), NAME.key (key) and, for
@@ -65,6 +82,7 @@ set an arbitrary notBefore (expired / not-yet-valid certificates).
 """
 
 import argparse
+import base64
 import datetime
 import json
 import os
@@ -83,6 +101,7 @@ dir = {dir}
 database = $dir/index.txt
 new_certs_dir = $dir/newcerts
 serial = $dir/serial
+crlnumber = $dir/crlnumber
 default_md = sha256
 policy = policy_any
 unique_subject = no
@@ -91,6 +110,9 @@ email_in_dn = no
 [policy_any]
 commonName = supplied
 organizationName = optional
+[policy_no_cn]
+commonName = optional
+organizationName = supplied
 [ext_root]
 basicConstraints = critical,CA:true
 keyUsage = critical,keyCertSign,cRLSign
@@ -132,6 +154,11 @@ basicConstraints = critical,CA:true
 keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
 1.3.6.1.4.1.55555.1 = critical,ASN1:NULL
+[ext_int_long]
+basicConstraints = critical,CA:true
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [ext_int_nc]
 basicConstraints = critical,CA:true,pathlen:0
 keyUsage = critical,keyCertSign,cRLSign
@@ -162,6 +189,8 @@ class Pki:
             pass
         with open(os.path.join(work, "serial"), "w") as f:
             f.write("1000\n")
+        with open(os.path.join(work, "crlnumber"), "w") as f:
+            f.write("01\n")
         self.conf = os.path.join(work, "ca.cnf")
         with open(self.conf, "w") as f:
             f.write(CA_CONF.format(dir=work))
@@ -184,6 +213,9 @@ class Pki:
             "ec": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
             "rsa": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
             "rsa1024": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
+            "rsa512": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:512"],
+            "rsa4096": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096"],
+            "ec384": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
             "ed25519": ["-algorithm", "ED25519"],
         }[kind]
         self.openssl("genpkey", *opts, "-out", self.path(name, ".key"))
@@ -193,15 +225,18 @@ class Pki:
         return t.strftime("%Y%m%d%H%M%SZ")
 
     def cert(self, name, kind, cn, issuer=None, ext="ext_leaf", san=GOOD_SAN,
-             start=-1, end=365, md="sha256"):
-        """Key + certificate NAME signed by issuer (None: self-signed)."""
+             start=-1, end=365, md="sha256", subj=None):
+        """Key + certificate NAME signed by issuer (None: self-signed).
+        subj replaces the subject "/O=iotls tests/CN=<cn>" (no CN allowed)."""
         self.key(name, kind)
         csr = os.path.join(self.work, name + ".csr")
         self.openssl("req", "-new", "-key", self.path(name, ".key"), "-subj",
-                     "/O=iotls tests/CN=" + cn, "-out", csr)
+                     subj or "/O=iotls tests/CN=" + cn, "-out", csr)
         args = ["ca", "-batch", "-config", self.conf, "-notext", "-in", csr,
                 "-out", self.path(name, ".pem"), "-extensions", ext,
                 "-startdate", self.date(start), "-enddate", self.date(end), "-md", md]
+        if subj is not None:
+            args += ["-policy", "policy_no_cn"]
         if issuer is None:
             args += ["-selfsign", "-keyfile", self.path(name, ".key")]
         else:
@@ -209,6 +244,37 @@ class Pki:
         self.openssl(*args, san=san)
         if issuer is not None and ext.startswith("ext_leaf"):
             self.concat(name + "-chain.pem", [name + ".pem", issuer + ".pem"])
+
+    def cert_no_subject(self, name, issuer):
+        """A leaf with an empty subject: `openssl ca` refuses one, so
+        `x509 -req`; the SAN is critical, as RFC 5280 4.1.2.6 requires."""
+        self.key(name, "ec")
+        csr = os.path.join(self.work, name + ".csr")
+        ext = os.path.join(self.work, name + ".ext")
+        with open(ext, "w") as f:
+            f.write("basicConstraints = critical,CA:false\n"
+                    "keyUsage = critical,digitalSignature\n"
+                    "extendedKeyUsage = serverAuth\n"
+                    "subjectKeyIdentifier = hash\n"
+                    "authorityKeyIdentifier = keyid\n"
+                    "subjectAltName = critical," + GOOD_SAN + "\n")
+        self.openssl("req", "-new", "-key", self.path(name, ".key"), "-subj", "/", "-out", csr)
+        self.openssl("x509", "-req", "-in", csr, "-CA", self.path(issuer, ".pem"), "-CAkey",
+                     self.path(issuer, ".key"), "-set_serial", "0x7e57000000000001",
+                     "-days", "365", "-sha256", "-extfile", ext, "-out", self.path(name, ".pem"))
+        self.concat(name + "-chain.pem", [name + ".pem", issuer + ".pem"])
+
+    def crl(self, name, issuer, revoke, last=-1, next_=30):
+        """issuer's CRL listing revoke, valid from `last` to `next_` days from
+        now: NAME.crl (PEM) and NAME.crl.der."""
+        ca = ["-config", self.conf, "-cert", self.path(issuer, ".pem"), "-keyfile",
+              self.path(issuer, ".key")]
+        if revoke is not None:
+            self.openssl("ca", *ca, "-revoke", self.path(revoke, ".pem"))
+        self.openssl("ca", *ca, "-gencrl", "-crl_lastupdate", self.date(last),
+                     "-crl_nextupdate", self.date(next_), "-out", self.path(name, ".crl"))
+        self.openssl("crl", "-in", self.path(name, ".crl"), "-outform", "DER", "-out",
+                     self.path(name, ".crl.der"))
 
     def key_id(self, name):
         """NAME's subjectKeyIdentifier as colon-separated upper-case hex."""
@@ -229,6 +295,62 @@ class Pki:
                 f.write(text)
                 line += text.count("\n")
         return starts
+
+
+def der_int(n):
+    body = n.to_bytes(n.bit_length() // 8 + 1, "big")  # a leading 0: never negative
+    return b"\x02" + der_len(len(body)) + body
+
+
+def der_len(n):
+    if n < 128:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
+
+
+def write_dhparams(path, p, g):
+    """PKCS#3 DHparameter ::= SEQUENCE { prime INTEGER, base INTEGER } as
+    PEM: what gnutls-serv --dhparams and openssl read, whatever p is."""
+    body = der_int(p) + der_int(g)
+    der = b"\x30" + der_len(len(body)) + body
+    b64 = base64.b64encode(der).decode()
+    with open(path, "w") as f:
+        f.write("-----BEGIN DH PARAMETERS-----\n")
+        for i in range(0, len(b64), 64):
+            f.write(b64[i:i + 64] + "\n")
+        f.write("-----END DH PARAMETERS-----\n")
+
+
+def dh_params(p, out):
+    """The weak DH groups of badssl's dh* cases, made with the openssl
+    command (primes, X9.42 groups) and written as PKCS#3."""
+    def prime(bits, safe):
+        return int(p.openssl("prime", "-generate", "-bits", str(bits),
+                             *(["-safe"] if safe else [])).strip())
+
+    def x942(bits):
+        tmp = os.path.join(p.work, "x942-%d.pem" % bits)
+        p.openssl("dhparam", "-dsaparam", "-out", tmp, str(bits))
+        text = p.openssl("pkeyparam", "-in", tmp, "-noout", "-text")
+        nums, cur = {}, None
+        for line in text.splitlines():
+            head = line.strip().rstrip(":")
+            if head in ("P", "Q", "G"):
+                cur = head
+                nums[cur] = ""
+            elif cur and all(c in "0123456789abcdef:" for c in line.strip()) and line.strip():
+                nums[cur] += line.strip().replace(":", "")
+            else:
+                cur = None
+        return int(nums["P"], 16), int(nums["G"], 16)
+
+    write_dhparams(os.path.join(out, "dh480.pem"), prime(480, True), 2)
+    write_dhparams(os.path.join(out, "dh512.pem"), prime(512, True), 2)
+    write_dhparams(os.path.join(out, "dh1024.pem"), *x942(1024))
+    write_dhparams(os.path.join(out, "dh-composite.pem"),
+                   prime(1024, False) * prime(1024, False), 2)
+    write_dhparams(os.path.join(out, "dh-small-subgroup.pem"), *x942(2048))
 
 
 def corrupted_block(pem_path):
@@ -340,6 +462,25 @@ def build(out):
                san="DNS:unrelated.test,DNS:www.unrelated.test")
         p.cert("ec-cn-not-san", "ec", "test.iotls.example", "ec-int",
                san="DNS:www.iotls.example")
+        # The badssl matrix (tests/scenarios/badssl.toml).
+        p.cert("rsa-512", "rsa512", "test.iotls.example", "rsa-int")
+        p.cert("rsa-4096", "rsa4096", "test.iotls.example", "rsa-int")
+        p.cert("rsa-sha384", "rsa", "test.iotls.example", "rsa-int", md="sha384")
+        p.cert("ec384-leaf", "ec384", "test.iotls.example", "ec-int")
+        parent = "ec-root"
+        for i in range(1, 5):
+            p.cert("long-int%d" % i, "ec", "iotls test long-chain intermediate %d" % i, parent,
+                   ext="ext_int_long", end=1825)
+            parent = "long-int%d" % i
+        p.cert("long-leaf", "ec", "test.iotls.example", "long-int4")
+        p.concat("long-chain.pem", ["long-int4.pem", "long-int3.pem", "long-int2.pem",
+                                    "long-int1.pem"])
+        p.cert("no-cn", "ec", "", "ec-int", subj="/O=iotls tests")
+        p.cert_no_subject("no-subject", "ec-int")
+        p.cert("ec-revoked", "ec", "test.iotls.example", "ec-int")
+        p.crl("ec-int-stale", "ec-int", None, last=-60, next_=-30)
+        p.crl("ec-int", "ec-int", "ec-revoked")
+        dh_params(p, out)
         # A pinned self-signed server certificate among more certificates
         # than the trust store parses eagerly (16): it goes through the CA
         # callback, where it must be accepted as in a small store.

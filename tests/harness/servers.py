@@ -47,6 +47,16 @@ Behaviours:
               JSON line in --record, then completes the handshake.
   bad-http    HTTPS with a broken response; --mode garbage | bad-status |
               chunk-overflow | endless-headers.
+  http-api    HTTPS for the HTTP options of `iotls get`, routed by path:
+              .../echo (the request as JSON: method, path, headers, body, the
+              SNI seen), /redirect/CODE/N (N redirects with CODE, relative
+              Locations, then /echo), /rel/a/b (Location ../echo?from=rel),
+              /cross/CODE (CODE to https://ALT-NAME:PORT/echo), /cross-to/NAME
+              (302 to https://NAME:PORT/echo), /to-http (302 to http://),
+              /loop (302 to itself), /status/N (status N, a short body),
+              /big/N (N bytes). A HEAD request gets the head only. With
+              --alt-name/--alt-cert/--alt-key, a ClientHello with SNI
+              ALT-NAME gets that certificate instead.
   tls13-intolerant  a server (or middlebox) intolerant of TLS 1.3: it reads
               the first record without consuming it (MSG_PEEK) and, if the
               ClientHello's supported_versions lists TLS 1.3 (0x0304),
@@ -366,6 +376,106 @@ def close_socket_fin(sock):
     sock.close()
 
 
+# --- http-api: what `iotls get -H -X -d -L -f` sends and follows -------------
+
+MAX_API_BODY = 4 * 1024 * 1024
+API_STATE = {"sni": None}  # the SNI of the connection being served
+REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other",
+           307: "Temporary Redirect", 308: "Permanent Redirect", 404: "Not Found",
+           500: "Internal Server Error"}
+
+
+def read_api_request(conn):
+    """(method, target, [(name, value)], body): the head, then a
+    Content-Length body (bounded by MAX_API_BODY)."""
+    data = read_request(conn)
+    head, _, rest = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ")
+    method, target = (parts[0], parts[1]) if len(parts) == 3 else ("?", "/")
+    headers = []
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.append([name, value.strip()])
+    length = 0
+    for name, value in headers:
+        if name.lower() == "content-length":
+            length = int(value)
+    if length > MAX_API_BODY:
+        raise OSError("request body of %d bytes: too large" % length)
+    while len(rest) < length:  # each round reads at least one byte or ends
+        chunk = conn.recv(min(65536, length - len(rest)))
+        if not chunk:
+            break
+        rest += chunk
+    return method, target, headers, rest[:length]
+
+
+def api_send(conn, method, status, headers, data):
+    head = response_head("%d %s" % (status, REASONS.get(status, "Status")),
+                         headers + [("Content-Length", len(data)), ("Connection", "close")])
+    conn.sendall(head if method == "HEAD" else head + data)
+    log("answered %d with %d body bytes" % (status, 0 if method == "HEAD" else len(data)))
+
+
+def serve_api(conn, a):
+    method, target, headers, req_body = read_api_request(conn)
+    path = target.split("?", 1)[0]
+    seg = path.split("/")
+
+    def redirect(code, location):
+        api_send(conn, method, code, [("Location", location)],
+                 b"redirecting to " + location.encode() + b"\n")
+
+    if seg[-1] == "echo":
+        doc = {"method": method, "path": target, "headers": headers,
+               "body": req_body.decode("latin-1"), "sni": API_STATE["sni"],
+               "tls": conn.version()}
+        api_send(conn, method, 200, [("Content-Type", "application/json")],
+                 (json.dumps(doc) + "\n").encode())
+    elif len(seg) == 4 and seg[1] == "redirect" and seg[2].isdigit() and seg[3].isdigit():
+        n = int(seg[3])
+        redirect(int(seg[2]), "/redirect/%s/%d" % (seg[2], n - 1) if n > 1 else "/echo")
+    elif seg[1] == "rel":
+        redirect(302, "../echo?from=rel")
+    elif len(seg) == 3 and seg[1] == "cross" and seg[2].isdigit():
+        redirect(int(seg[2]), "https://%s:%d/echo" % (a.alt_name, a.port))
+    elif len(seg) == 3 and seg[1] == "cross-to":
+        redirect(302, "https://%s:%d/echo" % (seg[2], a.port))
+    elif path == "/to-http":
+        redirect(302, "http://%s:%d/echo" % (a.name, a.port))
+    elif path == "/loop":
+        redirect(302, "/loop")
+    elif len(seg) == 3 and seg[1] == "status" and seg[2].isdigit():
+        api_send(conn, method, int(seg[2]), [("Content-Type", "text/plain")],
+                 b"status " + seg[2].encode() + b" body\n")
+    elif len(seg) == 3 and seg[1] == "big" and seg[2].isdigit():
+        api_send(conn, method, 200, [], body.pattern(int(seg[2])))
+    else:
+        api_send(conn, method, 404, [], b"no route for " + path.encode() + b"\n")
+    log("%s %s (sni %r)" % (method, target, API_STATE["sni"]))
+    close_notify(conn)
+
+
+def api_context(a):
+    """The main certificate, and the --alt-cert one for SNI --alt-name."""
+    alt = None
+    if a.alt_cert:
+        alt = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        pin_version(alt, a)
+        alt.load_cert_chain(a.alt_cert, a.alt_key)
+
+    def on_sni(sslobj, server_name, ctx):
+        API_STATE["sni"] = server_name
+        if alt is not None and server_name == a.alt_name:
+            sslobj.context = alt
+            log("sni %r: the --alt-cert certificate" % server_name)
+        else:
+            log("sni %r" % server_name)
+        return None
+    return tls_context(a, on_sni)
+
+
 # --- a server intolerant of TLS 1.3 ----------------------------------------------
 
 TLS13 = 0x0304
@@ -505,6 +615,7 @@ BEHAVIOURS = {
     "sni-record": (record_context, serve_sni_record),
     "bad-http": (tls_context, serve_bad_http),
     "tls13-intolerant": (None, serve_tls13_intolerant),
+    "http-api": (api_context, serve_api),
 }
 # Behaviours that speak TLS through the ssl module and so take --tls: the
 # catalog's list, so that it registers version runs for exactly these.
@@ -542,6 +653,10 @@ def main():
     ap.add_argument("--mode", default="cl")
     ap.add_argument("--name", default="test.iotls.example", help="the seed server's name")
     ap.add_argument("--request-log", help="file the HTTP request heads are appended to")
+    ap.add_argument("--alt-name", default="other.iotls.example",
+                    help="http-api: the second name (SNI) it serves, and /cross redirects to")
+    ap.add_argument("--alt-cert", help="http-api: certificate chain for --alt-name")
+    ap.add_argument("--alt-key", help="http-api: its key")
     ap.add_argument("--tls", choices=sorted(TLS_PIN),
                     help="pin a TLS behaviour to this protocol version only")
     a = ap.parse_args()

@@ -215,6 +215,28 @@ static void test_confirm(void)
     CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
     CHECK(strstr(d.summary, "Mbed TLS 3.6 implements TLS 1.2 and 1.3 only") != NULL);
 
+    /* A TLS 1.2 hello answered with TLS 1.1: the server negotiated down. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 70);
+    attempt(&att[1], IOTLS_CLI_CHANGE_PROBE_TLS12, 1, -1);
+    att[1].version = 0x0302;
+    att[1].suite = 0xc013;
+    att[1].group = 0;
+    passive(&d, IOTLS_CAUSE_PROTOCOL_VERSION, IOTLS_DIAG_LIKELY);
+    CHECK_INT(iotls_cli_confirm(&o, att, 2, &d), 1);
+    CHECK_INT(d.cause, IOTLS_CAUSE_PROTOCOL_VERSION);
+    CHECK(strstr(d.summary, "only accepts TLSv1.1") != NULL);
+    /* A TLS 1.2 server with nothing but a NULL suite: named as unsafe. */
+    attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 40);
+    attempt(&att[1], IOTLS_CLI_CHANGE_PROBE_TLS12, 1, -1);
+    att[1].version = 0x0303;
+    att[1].suite = 0x003b;
+    att[1].group = 0;
+    attempt(&att[2], IOTLS_CLI_CHANGE_PROBE_MBED, 0, 40);
+    passive(&d, IOTLS_CAUSE_NO_SHARED_CIPHER, IOTLS_DIAG_AMBIGUOUS);
+    CHECK_INT(iotls_cli_confirm(&o, att, 3, &d), 2);
+    CHECK_INT(d.cause, IOTLS_CAUSE_NO_SHARED_CIPHER);
+    CHECK(strstr(d.summary, "TLS_RSA_WITH_NULL_SHA256, a suite without encryption") != NULL);
+
     /* TLS 1.2 only with a group no build has: named. */
     attempt(&att[0], IOTLS_CLI_CHANGE_NONE, 0, 40);
     attempt(&att[1], IOTLS_CLI_CHANGE_PROBE_TLS12, 1, -1);

@@ -2,6 +2,7 @@
  * Unit tests: stable names, verify flag names, and iotls_error_format()
  * (facts in plain words, never past the buffer).
  */
+#include <limits.h>
 #include <string.h>
 
 #include "check.h"
@@ -257,6 +258,22 @@ static void test_format(void)
     e.wire.hs_msgs[1] = 11;
     e.wire.n_hs_msgs = 2;
     format_guarded(&e, "after its Certificate (no SNI)");
+
+    /* What Mbed TLS refused (tests/faults flips the server's bytes): by
+     * code, by code without its ASN.1 part, by module; any int is safe. */
+    iotls_error_init(&e);
+    e.code = IOTLS_ERR_HANDSHAKE;
+    e.stage = IOTLS_STAGE_HANDSHAKE;
+    e.mbedtls_code = -0x7180;
+    format_guarded(&e, "integrity check (bad MAC)");
+    e.mbedtls_code = -0x23E2; /* X509_INVALID_NAME + ASN1_OUT_OF_DATA */
+    format_guarded(&e, "certificate does not parse");
+    e.mbedtls_code = -0x4E00;
+    format_guarded(&e, "signature did not verify");
+    e.mbedtls_code = INT_MIN;
+    format_guarded(&e, "Mbed TLS refused the handshake");
+    e.mbedtls_code = 5;
+    format_guarded(&e, "Mbed TLS refused the handshake");
 
     iotls_error_init(&e);
     e.code = IOTLS_ERR_VERIFY;

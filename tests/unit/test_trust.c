@@ -781,6 +781,38 @@ static void test_hashed_dir(void)
     CHECK_INT(system(cmd), 0);
 }
 
+/* CRLs (iotls_trust_add_crl): what is not a CRL is refused with
+ * IOTLS_ERR_CRL and Mbed TLS's reason; nothing is half-loaded. Readable
+ * PEM and DER CRLs are loaded and applied by the badssl-revoked* scenarios
+ * (CRLs from `openssl ca -gencrl`). */
+static void test_crl_refused(void)
+{
+    static const char junk_pem[] = "-----BEGIN X509 CRL-----\nnot base64 !!!\n"
+                                   "-----END X509 CRL-----\n";
+    static const unsigned char junk_der[] = {0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x01};
+    iotls_trust t;
+    int code = 0;
+
+    iotls_trust_init(&t);
+    CHECK_INT(iotls_trust_add_crl(NULL, u(junk_pem), sizeof junk_pem - 1, &code), IOTLS_ERR_USAGE);
+    CHECK_INT(iotls_trust_add_crl(&t, NULL, 5, &code), IOTLS_ERR_USAGE);
+    CHECK_INT(iotls_trust_add_crl(&t, u(""), 0, &code), IOTLS_ERR_CRL);
+    CHECK(code != 0);
+    code = 0;
+    CHECK_INT(iotls_trust_add_crl(&t, u(junk_pem), sizeof junk_pem - 1, &code), IOTLS_ERR_CRL);
+    CHECK(code != 0);
+    code = 0;
+    CHECK_INT(iotls_trust_add_crl(&t, junk_der, sizeof junk_der, &code), IOTLS_ERR_CRL);
+    CHECK(code != 0);
+    /* a certificate is not a CRL, PEM or DER */
+    CHECK_INT(iotls_trust_add_crl(&t, u(pem_a), strlen(pem_a), NULL), IOTLS_ERR_CRL);
+    CHECK_INT(iotls_trust_add_crl(&t, der_a, (size_t)len_a, NULL), IOTLS_ERR_CRL);
+    CHECK_INT(t.n_crls, 0);
+    CHECK_STR(iotls_err_name(IOTLS_ERR_CRL), "crl_invalid");
+    iotls_trust_free(&t);
+    CHECK(t.crls == NULL);
+}
+
 int main(void)
 {
     CHECK_INT(certgen_init(&g), 0);
@@ -802,6 +834,7 @@ int main(void)
     test_shape_vs_parse();
     test_name_hash();
     test_hashed_dir();
+    test_crl_refused();
     certgen_free(&g);
     return CHECK_DONE();
 }

@@ -9,7 +9,7 @@
 
 /* Settings from the host (semihosting command line), see main.c. */
 typedef struct app_args {
-    const char *mode;        /* "seed" (default), "bench", "checks", "dns" or "versions" */
+    const char *mode;        /* "seed" (default) or a test mode, see main.c */
     const char *host;        /* DNS name the server's certificate carries */
     const char *dial;        /* IP literal dialed instead of resolving host */
     uint16_t port;
@@ -28,6 +28,14 @@ typedef struct app_args {
     uint16_t dns_dead;       /* dns: a UDP port where no DNS server answers */
     const char *bundle;      /* bundle: host path of the root bundle (iotls bundle) */
     const char *inter;       /* bundle: host path of server 1's intermediate (PEM) */
+    uint32_t samples;        /* allocfail: failure points sampled, full handshakes */
+    uint32_t resumed_samples; /* allocfail: ... and resumed ones */
+    uint32_t alloc_seed;     /* allocfail: where in the first stride sampling starts */
+    uint32_t alloc_from;     /* allocfail: only points from ... (0: all) */
+    uint32_t alloc_to;       /* ... to (0: the end), to repeat a range */
+    uint32_t count;          /* soak: connections to make */
+    const char *session;     /* resume: host path prefix of the session blobs */
+    const char *phase;       /* resume: "save" or "load" */
 } app_args;
 
 /* Loads a CA file from the host into t. Returns 0 or -1 (reported). */
@@ -47,6 +55,36 @@ size_t app_warm_up(const app_args *a, iotls_trust *t, uint16_t port);
  * on failure, so results add up. */
 int app_check(const char *name, int ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* One connection to port with iotls's defaults, an HTTP/1.0 GET of / read
+ * to its end, close, free: what a device does each time it reports. */
+typedef struct app_fetch_opts {
+    int no_cache;            /* the in-process session cache off */
+    const uint8_t *session;  /* a session blob to offer, or NULL */
+    size_t session_len;
+    uint8_t *keep;           /* export the session here afterwards, or NULL */
+    size_t keep_cap;
+    size_t keep_len;         /* out: its length, 0 if none */
+} app_fetch_opts;
+
+typedef struct app_fetch_result {
+    int rc;                  /* IOTLS_OK or the error that ended it */
+    iotls_stage stage;       /* where it ended, for an error */
+    int cause;               /* the diagnosis' cause (iotls_cause), -1 if none */
+    uint32_t alloc_failures; /* allocations refused during the attempt (error's count) */
+    int http_ok;             /* the reply began "HTTP/1.x 200" */
+    int resumed;             /* the handshake resumed a session */
+    size_t bytes;            /* reply bytes read */
+    const char *version;     /* negotiated protocol, "" if the handshake failed */
+} app_fetch_result;
+
+/* opts may be NULL (the defaults: cache on). Returns r->rc. */
+int app_fetch(const app_args *a, iotls_trust *t, uint16_t port, app_fetch_opts *opts,
+              app_fetch_result *r);
+
+/* The diagnosed cause of c's failure (an iotls_cause), -1 if none or if
+ * the image carries no diagnosis. */
+int app_cause(const iotls_conn *c, const iotls_trust *trust);
+
 /* Prints iotls's explanation of a failed connection. */
 void app_explain(const iotls_conn *c, const iotls_trust *trust, int sni_overridden);
 
@@ -56,6 +94,9 @@ int app_checks(const app_args *a);
 int app_dns(const app_args *a);
 int app_versions(const app_args *a);
 int app_bundle(const app_args *a);
+int app_alloc_fail(const app_args *a);
+int app_soak(const app_args *a);
+int app_resume(const app_args *a);
 
 struct netif;
 /* Test image: drop (and count) every IPv4 packet not sent to 10.0.2.2. */

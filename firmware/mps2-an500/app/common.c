@@ -98,6 +98,22 @@ static void print_evidence(const iotls_error *e)
                  (unsigned long)w->bytes_sent, (unsigned long)w->bytes_received);
 }
 
+int app_cause(const iotls_conn *c, const iotls_trust *trust)
+{
+#if APP_WITH_DIAGNOSIS || APP_LEAN_CAUSE
+    iotls_diag_input in;
+    iotls_diag_input_init(&in);
+    in.trust = trust;
+    in.conn = c;
+    in.build_time = iotls_build_time(__DATE__);
+    return iotls_diagnose(iotls_conn_error(c), &in, &diagnosis) == 1 ? (int)diagnosis.cause : -1;
+#else
+    (void)c;
+    (void)trust;
+    return -1;
+#endif
+}
+
 void app_explain(const iotls_conn *c, const iotls_trust *trust, int sni_overridden)
 {
     const iotls_error *e = iotls_conn_error(c);

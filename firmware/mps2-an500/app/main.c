@@ -27,6 +27,15 @@ static int hexval(char c)
     return -1;
 }
 
+/* A decimal count, 0 if the text is not one. */
+static uint32_t number(const char *s)
+{
+    uint32_t v = 0;
+    for (; *s >= '0' && *s <= '9' && v < 100000000u; s++)
+        v = v * 10u + (uint32_t)(*s - '0');
+    return *s == '\0' ? v : 0;
+}
+
 /* A TCP port number, 0 if the text is not one. */
 static uint16_t port_number(const char *s)
 {
@@ -84,6 +93,14 @@ static int parse_args(char *line, app_args *a)
         else if (strcmp(w, "dnsdead") == 0) a->dns_dead = port_number(v);
         else if (strcmp(w, "bundle") == 0) a->bundle = v;
         else if (strcmp(w, "inter") == 0) a->inter = v;
+        else if (strcmp(w, "samples") == 0) a->samples = number(v);
+        else if (strcmp(w, "rsamples") == 0) a->resumed_samples = number(v);
+        else if (strcmp(w, "allocseed") == 0) a->alloc_seed = number(v);
+        else if (strcmp(w, "allocfrom") == 0) a->alloc_from = number(v);
+        else if (strcmp(w, "allocto") == 0) a->alloc_to = number(v);
+        else if (strcmp(w, "count") == 0) a->count = number(v);
+        else if (strcmp(w, "session") == 0) a->session = v;
+        else if (strcmp(w, "phase") == 0) a->phase = v;
         else
             return -1;
     }
@@ -120,7 +137,11 @@ int main(void)
                      "  mode=checks refused=N silent=N\n"
                      "  mode=dns dnsport=N nxhost=NAME [dnsdead=N]\n"
                      "  mode=versions port=N port2=N [ca2=PATH port3=N port4=N]\n"
-                     "  mode=bundle bundle=PATH inter=PATH port2=N port3=N\n");
+                     "  mode=bundle bundle=PATH inter=PATH port2=N port3=N\n"
+                     "  mode=allocfail port=N(TLS 1.3) port2=N(TLS 1.2) samples=N rsamples=N allocseed=N\n"
+                     "    [allocfrom=N allocto=N]\n"
+                     "  mode=soak count=N\n"
+                     "  mode=resume port=N(TLS 1.3) port2=N(TLS 1.2) session=PATH phase=save|load\n");
 #endif
         return 64;
     }
@@ -150,6 +171,12 @@ int main(void)
         return app_versions(&a);
     if (strcmp(a.mode, "bundle") == 0)
         return app_bundle(&a);
+    if (strcmp(a.mode, "allocfail") == 0)
+        return app_alloc_fail(&a);
+    if (strcmp(a.mode, "soak") == 0)
+        return app_soak(&a);
+    if (strcmp(a.mode, "resume") == 0)
+        return app_resume(&a);
 #endif
     return app_seed_case(&a);
 }
