@@ -3,8 +3,9 @@
  * (MBEDTLS_CONFIG_FILE="mbedtls_device.h").
  *
  * Only what iotls's defaults negotiate: a TLS 1.3 and 1.2 client; TLS 1.3
- * with ephemeral (EC)DHE only (resumption too: psk_dhe_ke); TLS 1.2
- * ECDHE-ECDSA and ECDHE-RSA, session IDs and tickets; AEAD suites;
+ * with ephemeral (EC)DHE only (resumption and external PSK too:
+ * psk_dhe_ke); TLS 1.2 ECDHE-ECDSA, ECDHE-RSA and ECDHE-PSK, session IDs
+ * and tickets; AEAD suites;
  * groups x25519, secp256r1, secp384r1; ECDSA and RSA (PKCS#1 v1.5 and
  * PSS) verification; X.509 with validity times. No file system,
  * sockets or timing module: the LwIP port (port/lwip) provides transport,
@@ -20,6 +21,8 @@
  *                              until that code's 3.6 port is proven)
  *   IOTLS_MBEDTLS_NO_AES256    TLS_AES_128_GCM_SHA256 / *_AES_128_GCM_* only
  *   IOTLS_MBEDTLS_NO_CHACHAPOLY  no ChaCha20-Poly1305 suites
+ *   IOTLS_DEVICE_RECORD_LIMIT=N  N-byte input buffer, record_size_limit
+ *                              and max_fragment_length (see Records below)
  */
 #ifndef IOTLS_MBEDTLS_DEVICE_H
 #define IOTLS_MBEDTLS_DEVICE_H
@@ -176,6 +179,11 @@ time_t iotls_port_lwip_mbedtls_time(time_t *t);
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+/* External PSK (iotls_conf_set_psk, devices without certificates): TLS 1.3
+ * takes it with psk_dhe_ke, the mode tickets already compile in; TLS 1.2
+ * with ECDHE-PSK (forward secrecy; with the AEADs here that is
+ * ECDHE-PSK-CHACHA20-POLY1305). Plain PSK (no ECDHE) is not compiled in. */
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION
 #define MBEDTLS_SSL_ALPN
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
@@ -204,8 +212,20 @@ time_t iotls_port_lwip_mbedtls_time(time_t *t);
 #define MBEDTLS_SSL_CIPHERSUITES IOTLS_DEV_SUITES_256 IOTLS_DEV_SUITES_CHACHA IOTLS_DEV_SUITES_128
 
 /* Records: a server may send 16 KB records, so the input buffer holds one;
- * the client's own records (hellos, requests) are small. */
+ * the client's own records (hellos, requests) are small.
+ * IOTLS_DEVICE_RECORD_LIMIT=N (the firmware's IOTLS_FW_RECORD_LIMIT, see
+ * config/iotls_device_config.h) makes it N bytes for small RAM: TLS 1.3
+ * then advertises N in record_size_limit (RFC 8449; Mbed TLS 3.6 sends the
+ * buffer size, no per-connection value) and TLS 1.2 can ask for
+ * max_fragment_length (RFC 6066, iotls_conf_set_max_fragment). A server
+ * that honours neither fails with record_too_large. */
+#ifdef IOTLS_DEVICE_RECORD_LIMIT
+#define MBEDTLS_SSL_IN_CONTENT_LEN IOTLS_DEVICE_RECORD_LIMIT
+#define MBEDTLS_SSL_RECORD_SIZE_LIMIT
+#define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
+#else
 #define MBEDTLS_SSL_IN_CONTENT_LEN 16384
+#endif
 #ifndef MBEDTLS_SSL_OUT_CONTENT_LEN
 #define MBEDTLS_SSL_OUT_CONTENT_LEN 2048
 #endif

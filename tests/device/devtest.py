@@ -71,6 +71,29 @@ def stop_process(proc):
             proc.wait(timeout=5)
 
 
+def wait_line(proc, prefix, timeout):
+    """The first line of proc's stdout starting with prefix (str, without
+    the newline), or None when proc exits or timeout seconds pass. Reads the
+    pipe raw: a buffered readline() can keep that line in Python's buffer
+    while select() waits on an empty pipe."""
+    fd = proc.stdout.fileno()
+    want = prefix.encode()
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        r, _, _ = select.select([fd], [], [], 0.5)
+        if not r:
+            continue
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            return None
+        seen += chunk
+        for line in seen.split(b"\n")[:-1]:
+            if line.startswith(want):
+                return line.decode(errors="replace").rstrip("\r")
+    return None
+
+
 class Server:
     """tls_server.py (or another script given as `script`, with `argv`) on
     127.0.0.1:<free port>; waits for its READY line; stopped by its PID."""
@@ -85,15 +108,9 @@ class Server:
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.port = None
         self.reader = None
-        deadline = time.monotonic() + 15
-        while self.port is None and time.monotonic() < deadline:
-            r, _, _ = select.select([self.proc.stdout], [], [], 0.5)
-            if r:
-                line = self.proc.stdout.readline()
-                if not line:
-                    break
-                if line.startswith("READY "):
-                    self.port = int(line.split()[1])
+        line = wait_line(self.proc, "READY ", 15)
+        if line is not None:
+            self.port = int(line.split()[1])
         if self.port is None:
             self.stop()
             raise RuntimeError("TLS server did not start; see %s" % self.log_path)

@@ -16,12 +16,10 @@ than the full handshake, at least the goals: TLS 1.2 10x fewer, TLS 1.3
 heap peaks. The guest dials only 10.0.2.2."""
 import os
 import re
-import select
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import devtest  # noqa: E402
@@ -42,15 +40,8 @@ class SServer:
                 [openssl, "s_server", "-accept", "127.0.0.1:%d" % self.port, "-cert", cert,
                  "-key", key, "-www", "-" + version, "-naccept", "20"],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True)
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and self.proc.poll() is None:
-                r, _, _ = select.select([self.proc.stdout], [], [], 0.5)
-                if r:
-                    line = self.proc.stdout.readline()
-                    if not line:
-                        break
-                    if line.startswith("ACCEPT"):
-                        return
+            if devtest.wait_line(self.proc, "ACCEPT", 10) is not None:
+                return
             self.stop()
         raise RuntimeError("openssl s_server did not start; see %s" % self.log_path)
 

@@ -12,12 +12,10 @@ arrived and ended with close_notify, and for RSA over TLS 1.3 that the
 server signed with RSA-PSS. The guest dials only 10.0.2.2."""
 import os
 import re
-import select
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import devtest  # noqa: E402
@@ -35,16 +33,7 @@ class SServer:
                 [openssl, "s_server", "-accept", "127.0.0.1:%d" % self.port, "-cert", cert,
                  "-key", key, "-www", "-" + version, "-no_dhe"],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True)
-            deadline = time.monotonic() + 10
-            ready = False
-            while not ready and time.monotonic() < deadline and self.proc.poll() is None:
-                r, _, _ = select.select([self.proc.stdout], [], [], 0.5)
-                if r:
-                    line = self.proc.stdout.readline()
-                    if not line:
-                        break
-                    ready = line.startswith("ACCEPT")
-            if ready:
+            if devtest.wait_line(self.proc, "ACCEPT", 10) is not None:
                 return
             self.stop()  # the port was taken in between: another one
             self.log = open(self.log_path, "a")

@@ -34,6 +34,11 @@ TLS_VERSIONS = {"1.3": "tls13", "1.2": "tls12"}
 # the switch for the time budget (docs/testing.md, "Time"). A scenario that
 # runs against one version only keeps all its variants either way.
 VALGRIND_BOTH_VERSIONS = False
+# A run with no server that must end in a usage error (exit 2) stops in the
+# option parser, before any TLS or certificate code: plain + ASan only. The
+# parser itself runs under valgrind in unit.opts, unit.http_script, ...
+# (time budget, docs/testing.md "Time").
+VALGRIND_USAGE_ERRORS = False
 # Keys a [scenario.tls13] / [scenario.tls12] table may set.
 OVERRIDE_KEYS = SCENARIO_KEYS - {"name", "tls", "tls13", "tls12"}
 # Python behaviours that speak TLS through the ssl module, so they can be
@@ -117,6 +122,8 @@ def runs(scenarios):
                 run["name"] = "%s.%s" % (name, TLS_VERSIONS[v])
                 if v == "1.2" and "1.3" in versions and not VALGRIND_BOTH_VERSIONS:
                     run["variants"] = [x for x in variants(run) if x != "valgrind"]
+            if "server" not in run and run.get("exit") == 2 and not VALGRIND_USAGE_ERRORS:
+                run["variants"] = [x for x in variants(run) if x != "valgrind"]
             out[run["name"]] = run
     return out
 

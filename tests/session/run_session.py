@@ -38,6 +38,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zlib
 
@@ -72,16 +73,13 @@ class SServer:
                  "-key", key, "-naccept", "40",
                  *([] if "-WWW" in args else ["-www"]), *args],
                 cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log,
-                text=True, start_new_session=True)
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and self.proc.poll() is None:
-                r, _, _ = select.select([self.proc.stdout], [], [], 0.5)
-                if r:
-                    line = self.proc.stdout.readline()
-                    if not line:
-                        break
-                    if line.startswith("ACCEPT"):
-                        return
+                start_new_session=True)
+            if devtest.wait_line(self.proc, "ACCEPT", 10) is not None:
+                # Keep the pipe drained, or s_server blocks once it fills.
+                self.drain = threading.Thread(target=self._drain,
+                                              args=(self.proc.stdout.fileno(),), daemon=True)
+                self.drain.start()
+                return
             self.stop()
             if port is not None and attempt < 4:
                 # the same port again (a restart): it may still be held
@@ -89,8 +87,21 @@ class SServer:
                 select.select([], [], [], 0.2)
         raise RuntimeError("openssl s_server did not start; see %s" % self.log_path)
 
+    @staticmethod
+    def _drain(fd):
+        try:
+            while os.read(fd, 65536):
+                pass
+        except OSError:
+            pass
+
     def stop(self):
         devtest.stop_process(self.proc)
+        # The drainer ends at EOF now that the server is gone: join it before
+        # the descriptor is closed and its number can be reused.
+        if getattr(self, "drain", None) is not None:
+            self.drain.join(timeout=5)
+            self.drain = None
         self.proc.stdout.close()
         self.log.close()
 

@@ -27,6 +27,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "harness"))
@@ -194,6 +195,18 @@ def enc_key(x, tmp):
     return path
 
 
+def wait_count(path, needle, n, timeout=15.0):
+    """The count of needle in the file at path once it reaches n, polled for
+    at most timeout seconds; the count then (which check() will catch)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with open(path, "rb") as f:
+            count = f.read().count(needle)
+        if count >= n or time.monotonic() > deadline:
+            return count
+        time.sleep(0.02)
+
+
 def case_mtls_s_server(x, version, tmp):
     key = enc_key(x, tmp)
     cert = os.path.join(x.pki, "client.pem")
@@ -205,7 +218,9 @@ def case_mtls_s_server(x, version, tmp):
         base = ["connect"] + x.target(s) + ["--cacert", os.path.join(x.pki, "ec-root.pem")]
         rc, out, err = x.run(base + ["--cert", cert, "--key", key, "--pass", "s3cret"], tmp)
         check(rc == 0, "encrypted key with --pass: exit %d" % rc, out, err)
-        accepts_before = open(s.out_path, "rb").read().count(b"CIPHER is")
+        # s_server logs the handshake after our client has gone: wait (bounded)
+        # for that line, or a late one would look like a handshake below.
+        accepts_before = wait_count(s.out_path, b"CIPHER is", 1)
         for extra, want in ((["--pass", "wrong"], "wrong password"), ([], "--pass")):
             rc, out, err = x.run(base + ["--cert", cert, "--key", key, "-v"] + extra, tmp)
             check(rc == 3 and want in err and "connecting to" not in err,

@@ -36,6 +36,9 @@ typedef struct app_args {
     uint32_t count;          /* soak: connections to make */
     const char *session;     /* resume: host path prefix of the session blobs */
     const char *phase;       /* resume: "save" or "load" */
+    const char *psk;         /* psk: the key, hex ... */
+    const char *psk_id;      /* ... its identity ... */
+    const char *bad_psk;     /* ... and a key the servers do not hold, hex */
 } app_args;
 
 /* Loads a CA file from the host into t. Returns 0 or -1 (reported). */
@@ -77,6 +80,17 @@ typedef struct app_fetch_result {
     const char *version;     /* negotiated protocol, "" if the handshake failed */
 } app_fetch_result;
 
+/* GET / on the connected c (HTTP/1.0, read to the end, close_notify):
+ * the reply's size, its status and the body's SHA-256 in hex. Returns
+ * IOTLS_OK or the error. */
+typedef struct app_body {
+    int http_ok;             /* the reply began "HTTP/1.x 200" */
+    size_t total;            /* reply bytes, headers included */
+    size_t body;             /* bytes after the headers */
+    char sha256[65];         /* of the body */
+} app_body;
+int app_get_body(iotls_conn *c, const char *host, app_body *b);
+
 /* opts may be NULL (the defaults: cache on). Returns r->rc. */
 int app_fetch(const app_args *a, iotls_trust *t, uint16_t port, app_fetch_opts *opts,
               app_fetch_result *r);
@@ -97,6 +111,8 @@ int app_bundle(const app_args *a);
 int app_alloc_fail(const app_args *a);
 int app_soak(const app_args *a);
 int app_resume(const app_args *a);
+int app_psk(const app_args *a);
+int app_records(const app_args *a);
 
 struct netif;
 /* Test image: drop (and count) every IPv4 packet not sent to 10.0.2.2. */

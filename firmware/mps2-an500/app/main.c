@@ -101,6 +101,9 @@ static int parse_args(char *line, app_args *a)
         else if (strcmp(w, "count") == 0) a->count = number(v);
         else if (strcmp(w, "session") == 0) a->session = v;
         else if (strcmp(w, "phase") == 0) a->phase = v;
+        else if (strcmp(w, "psk") == 0) a->psk = v;
+        else if (strcmp(w, "pskid") == 0) a->psk_id = v;
+        else if (strcmp(w, "badpsk") == 0) a->bad_psk = v;
         else
             return -1;
     }
@@ -141,7 +144,11 @@ int main(void)
                      "  mode=allocfail port=N(TLS 1.3) port2=N(TLS 1.2) samples=N rsamples=N allocseed=N\n"
                      "    [allocfrom=N allocto=N]\n"
                      "  mode=soak count=N\n"
-                     "  mode=resume port=N(TLS 1.3) port2=N(TLS 1.2) session=PATH phase=save|load\n");
+                     "  mode=resume port=N(TLS 1.3) port2=N(TLS 1.2) session=PATH phase=save|load\n"
+                     "  mode=psk port=N(certificate) port2=N(PSK, TLS 1.3) [port3=N(PSK, TLS 1.2)]\n"
+                     "    psk=HEX pskid=ID badpsk=HEX\n"
+                     "  mode=records port=N(TLS 1.3, honours record_size_limit)\n"
+                     "    [port2=N(TLS 1.2, honours max_fragment_length) port3=N(TLS 1.3, ignores)]\n");
 #endif
         return 64;
     }
@@ -177,6 +184,10 @@ int main(void)
         return app_soak(&a);
     if (strcmp(a.mode, "resume") == 0)
         return app_resume(&a);
+    if (strcmp(a.mode, "psk") == 0)
+        return app_psk(&a);
+    if (strcmp(a.mode, "records") == 0)
+        return app_records(&a);
 #endif
     return app_seed_case(&a);
 }
