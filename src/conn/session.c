@@ -197,8 +197,10 @@ void iotls_session_offer(iotls_conn *c)
     pv->session_offered = 0;
     pv->session_resumed = 0;
     /* With an external PSK the key authenticates: a ticket offered beside
-     * it would make "resumed" ambiguous and could be chosen instead. */
-    if (pv->session_retried || now < 0 || conf->opt.psk_len > 0)
+     * it would make "resumed" ambiguous and could be chosen instead. With
+     * pins the server's key must be seen in this connection, and a resumed
+     * one sends no certificate. */
+    if (pv->session_retried || now < 0 || conf->opt.psk_len > 0 || conf->opt.n_pins > 0)
         return;
     if (conf->session != NULL &&
         iotls_sblob_parse(conf->session, conf->session_len, now, &info, NULL, NULL) ==
