@@ -94,6 +94,33 @@ def wait_line(proc, prefix, timeout):
     return None
 
 
+class SServer:
+    """openssl s_server -www on 127.0.0.1:<free port> with the given extra
+    arguments (certificate, version, PSK, ...); ready at its ACCEPT line
+    (another port if that one was taken meanwhile); stopped by its PID."""
+
+    def __init__(self, openssl, args, workdir, tag):
+        self.log_path = os.path.join(workdir, "s_server-%s.log" % tag)
+        for _ in range(5):
+            self.log = open(self.log_path, "a")
+            self.port = closed_port()
+            self.proc = subprocess.Popen(
+                [openssl, "s_server", "-accept", "127.0.0.1:%d" % self.port, "-www"] + args,
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True)
+            if wait_line(self.proc, "ACCEPT", 10) is not None:
+                return
+            self.stop()
+        raise RuntimeError("openssl s_server did not start; see %s" % self.log_path)
+
+    def stop(self):
+        """Stops it; returns its log."""
+        stop_process(self.proc)
+        self.proc.stdout.close()
+        self.log.close()
+        with open(self.log_path) as f:
+            return f.read()
+
+
 class Server:
     """tls_server.py (or another script given as `script`, with `argv`) on
     127.0.0.1:<free port>; waits for its READY line; stopped by its PID."""

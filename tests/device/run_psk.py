@@ -17,34 +17,11 @@ Key, identity and wrong key are random per run. The guest dials only
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import devtest  # noqa: E402
-
-
-class SServer:
-    """openssl s_server -www on 127.0.0.1:<free port>; waits for ACCEPT."""
-
-    def __init__(self, openssl, extra, workdir, tag):
-        self.log_path = os.path.join(workdir, "s_server-%s.log" % tag)
-        for _ in range(5):
-            self.log = open(self.log_path, "a")
-            self.port = devtest.closed_port()
-            self.proc = subprocess.Popen(
-                [openssl, "s_server", "-accept", "127.0.0.1:%d" % self.port, "-www"] + extra,
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True)
-            if devtest.wait_line(self.proc, "ACCEPT", 10) is not None:
-                return
-            self.stop()
-        raise RuntimeError("openssl s_server did not start; see %s" % self.log_path)
-
-    def stop(self):
-        devtest.stop_process(self.proc)
-        self.proc.stdout.close()
-        self.log.close()
 
 
 def lines(console):
@@ -67,11 +44,11 @@ def main():
         ca, chain, ckey = devtest.make_chain(work, "ecdsa")
         servers = []
         try:
-            cert13 = SServer(openssl, ["-cert", chain, "-key", ckey, "-tls1_3"], work, "cert13")
+            cert13 = devtest.SServer(openssl, ["-cert", chain, "-key", ckey, "-tls1_3"], work, "cert13")
             servers.append(cert13)
-            psk13 = SServer(openssl, psk + ["-tls1_3"], work, "psk13")
+            psk13 = devtest.SServer(openssl, psk + ["-tls1_3"], work, "psk13")
             servers.append(psk13)
-            psk12 = SServer(openssl, psk + ["-tls1_2", "-cipher", "ECDHE-PSK-CHACHA20-POLY1305"],
+            psk12 = devtest.SServer(openssl, psk + ["-tls1_2", "-cipher", "ECDHE-PSK-CHACHA20-POLY1305"],
                             work, "psk12")
             servers.append(psk12)
             status, console = devtest.run_qemu(

@@ -17,7 +17,6 @@ heap peaks. The guest dials only 10.0.2.2."""
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -26,29 +25,6 @@ import devtest  # noqa: E402
 
 GOALS = {"tls12": 10.0, "tls13": 3.0}
 KIND = {"tls12": "TLS 1.2 ticket", "tls13": "TLS 1.3 ticket"}
-
-
-class SServer:
-    """openssl s_server -www on 127.0.0.1:<free port>, one version."""
-
-    def __init__(self, openssl, cert, key, version, workdir, tag):
-        self.log_path = os.path.join(workdir, "s_server-%s.log" % tag)
-        for _ in range(5):
-            self.log = open(self.log_path, "a")
-            self.port = devtest.closed_port()
-            self.proc = subprocess.Popen(
-                [openssl, "s_server", "-accept", "127.0.0.1:%d" % self.port, "-cert", cert,
-                 "-key", key, "-www", "-" + version, "-naccept", "20"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True)
-            if devtest.wait_line(self.proc, "ACCEPT", 10) is not None:
-                return
-            self.stop()
-        raise RuntimeError("openssl s_server did not start; see %s" % self.log_path)
-
-    def stop(self):
-        devtest.stop_process(self.proc)
-        self.proc.stdout.close()
-        self.log.close()
 
 
 def lines(console):
@@ -71,8 +47,10 @@ def main():
         servers = {}
         runs = {}
         try:
-            servers["tls13"] = SServer(openssl, chain, key, "tls1_3", work, "tls13")
-            servers["tls12"] = SServer(openssl, chain, key, "tls1_2", work, "tls12")
+            servers["tls13"] = devtest.SServer(openssl, ["-cert", chain, "-key", key, "-tls1_3", "-naccept", "20"],
+                                               work, "tls13")
+            servers["tls12"] = devtest.SServer(openssl, ["-cert", chain, "-key", key, "-tls1_2", "-naccept", "20"],
+                                               work, "tls12")
             for phase in ("save", "load"):
                 status, console = devtest.run_qemu(
                     qemu, args.firmware,

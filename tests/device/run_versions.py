@@ -13,38 +13,11 @@ server signed with RSA-PSS. The guest dials only 10.0.2.2."""
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import devtest  # noqa: E402
-
-
-class SServer:
-    """openssl s_server on 127.0.0.1:<free port>, one protocol version."""
-
-    def __init__(self, openssl, cert, key, version, workdir, tag):
-        self.log_path = os.path.join(workdir, "s_server-%s.log" % tag)
-        self.log = open(self.log_path, "w")
-        for _ in range(5):
-            self.port = devtest.closed_port()
-            self.proc = subprocess.Popen(
-                [openssl, "s_server", "-accept", "127.0.0.1:%d" % self.port, "-cert", cert,
-                 "-key", key, "-www", "-" + version, "-no_dhe"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True)
-            if devtest.wait_line(self.proc, "ACCEPT", 10) is not None:
-                return
-            self.stop()  # the port was taken in between: another one
-            self.log = open(self.log_path, "a")
-        raise RuntimeError("openssl s_server did not start; see %s" % self.log_path)
-
-    def stop(self):
-        devtest.stop_process(self.proc)
-        self.log.close()
-        with open(self.log_path) as f:
-            return f.read()
-
 
 EXPECT = [  # label, chain, s_server version flag, version the device must report
     ("ecdsa_tls13", "ecdsa", "tls1_3", "TLSv1.3"),
@@ -66,7 +39,8 @@ def main():
         try:
             for label, kind, flag, _ in EXPECT:
                 _, chain, key = chains[kind]
-                servers[label] = SServer(openssl, chain, key, flag, work, label)
+                servers[label] = devtest.SServer(openssl, ["-cert", chain, "-key", key, "-" + flag, "-no_dhe"],
+                                                 work, label)
             status, console = devtest.run_qemu(
                 qemu, args.firmware,
                 ["mode=versions", "host=" + devtest.SERVER_NAME,
